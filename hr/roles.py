@@ -1,0 +1,47 @@
+"""The HR Professional role: one place for who counts as one and what the role may do."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+
+HR_PROFESSIONAL_GROUP = "HR Professional"
+
+# "app_label.codename" of every permission the role carries.
+HR_PROFESSIONAL_PERMISSIONS = [
+    "hr.view_company",
+    "hr.view_gender",
+    "hr.view_process",
+    "hr.add_person",
+    "hr.change_person",
+    "hr.view_person",
+    "hr.add_employmentdetails",
+    "hr.change_employmentdetails",
+    "hr.view_employmentdetails",
+    "hr.change_task",
+    "hr.view_task",
+    "integrations.view_logentry",
+]
+
+
+def hr_professionals():
+    """Active users who may be New Hire Administrators."""
+    return get_user_model().objects.filter(is_active=True, groups__name=HR_PROFESSIONAL_GROUP)
+
+
+def is_hr_professional(user):
+    return bool(
+        user is not None
+        and user.is_active
+        and user.groups.filter(name=HR_PROFESSIONAL_GROUP).exists()
+    )
+
+
+def grant_hr_professional_permissions(**kwargs):
+    """Give the group every listed permission that exists so far (idempotent)."""
+    group, _ = Group.objects.get_or_create(name=HR_PROFESSIONAL_GROUP)
+    for dotted in HR_PROFESSIONAL_PERMISSIONS:
+        app_label, codename = dotted.split(".")
+        permission = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if permission is not None:
+            group.permissions.add(permission)
