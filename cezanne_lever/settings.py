@@ -185,9 +185,9 @@ LEVER_RATE_LIMIT_PER_SECOND = env.float("LEVER_RATE_LIMIT_PER_SECOND", default=1
 LEVER_RETRY_BASE_SECONDS = env.float("LEVER_RETRY_BASE_SECONDS", default=30.0)
 # The local stand-in for Lever (lever_sandbox), mounted at /lever-sandbox/ only when on.
 LEVER_SANDBOX = env.bool("LEVER_SANDBOX", default=False)
-# The public address of this site, used to build the webhook and OAuth redirect URLs shown to
-# administrators; empty means "the address the administrator's browser used".
-SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+# The public address of this site (scheme and host, no trailing slash): links in e-mails, and the
+# webhook and OAuth redirect URLs shown to administrators.
+SITE_URL = env.str("SITE_URL", default=dev_default("http://127.0.0.1:8000")).rstrip("/")
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -36,6 +36,7 @@ def test_production_refuses_to_start_without_secrets(missing):
         "SECRET_KEY": "x" * 60,
         "FIELD_ENCRYPTION_KEYS": "ZGV2LW9ubHktZmVybmV0LWtleS1jZXphbm5lLWxldmU=",
         "ALLOWED_HOSTS": "hr.example.com",
+        "SITE_URL": "https://hr.example.com",
         "LEVER_CLIENT_ID": "id",
         "LEVER_CLIENT_SECRET": "secret",
     }
@@ -59,6 +60,7 @@ def test_production_settings_pass_deploy_checks():
             "SECRET_KEY": "p" + os.urandom(32).hex(),
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "ALLOWED_HOSTS": "hr.example.com",
+            "SITE_URL": "https://hr.example.com",
             "LEVER_CLIENT_ID": "id",
             "LEVER_CLIENT_SECRET": "secret",
         },
