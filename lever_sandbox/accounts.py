@@ -118,13 +118,15 @@ def get_oauth_app(client_id):
     """The app registered under client_id, or None. The product's app (LEVER_CLIENT_ID) is
     registered on first use, with LEVER_CLIENT_SECRET and the product's callback URL."""
     if client_id and client_id == settings.LEVER_CLIENT_ID:
+        callback = settings.SITE_URL + CALLBACK_PATH
         app, _ = OAuthApp.objects.get_or_create(
             client_id=client_id,
             defaults={
                 "client_secret_hash": hash_secret(settings.LEVER_CLIENT_SECRET),
-                "redirect_uris": settings.SITE_URL + CALLBACK_PATH,
+                "redirect_uris": callback,
             },
         )
+        register_redirect_uri(app, callback)  # SITE_URL may have changed since.
         return app
     return OAuthApp.objects.filter(client_id=client_id).first() if client_id else None
 

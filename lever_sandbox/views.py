@@ -119,6 +119,10 @@ def candidate_detail(request, pk):
 @require_POST
 def candidate_hire(request, pk):
     candidate = _candidate(request, pk)
+    if candidate.is_hired:
+        # As in Lever: to hire again (and send a new webhook), move them to a stage first.
+        messages.error(request, f"{candidate.name} is already hired. Move them to a stage first.")
+        return redirect(candidate)
     sent = candidates.mark_hired(candidate)
     _report_delivery(request, sent, f"{candidate.name} is hired.")
     return redirect(candidate)

@@ -403,3 +403,17 @@ def test_expired_access_token_is_rejected(account):
     api = Client().get("/lever-sandbox/v1/archive_reasons", HTTP_AUTHORIZATION=f"Bearer {expired}")
     assert api.status_code == 401
     assert "expired" in api.json()["message"]
+
+
+def test_a_changed_site_url_is_registered_as_a_callback(account, settings):
+    from lever_sandbox.accounts import get_oauth_app, is_registered_redirect_uri
+
+    get_oauth_app(settings.LEVER_CLIENT_ID)
+    settings.SITE_URL = "https://hr.example.com"
+    app = get_oauth_app(settings.LEVER_CLIENT_ID)
+    assert is_registered_redirect_uri(
+        app, "https://hr.example.com/cezannehr/api/v4/Lever/oauth/callback"
+    )
+    assert not is_registered_redirect_uri(
+        app, "https://evil.example.com/cezannehr/api/v4/Lever/oauth/callback"
+    )
