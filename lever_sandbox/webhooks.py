@@ -94,6 +94,10 @@ def _send(account, url, body, *, event, candidate=None, is_verify=False, rerun_o
         )
         status_code = response.status_code
         response_body = response.text[:RESPONSE_BODY_LIMIT]
+    except requests.Timeout:
+        error = "Timeout: no answer in time. Is the receiving server busy or stuck?"
+    except requests.ConnectionError:
+        error = f"ConnectionError: could not connect to {url}. Is that server running?"[:500]
     except requests.RequestException as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
     return WebhookRequest.objects.create(

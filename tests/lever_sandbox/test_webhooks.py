@@ -232,3 +232,10 @@ def test_hiring_twice_from_the_page_needs_a_stage_move_first(candidate, account)
     client.post(f"/lever-sandbox/candidates/{candidate.pk}/stage", {"stage": offer.pk})
     client.post(f"/lever-sandbox/candidates/{candidate.pk}/hire")
     assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_timeouts_are_recorded(candidate):
+    responses.post(URL, body=requests.ReadTimeout("slow"))
+    sent = mark_hired(candidate)
+    assert sent.status_code is None and sent.error.startswith("Timeout")
