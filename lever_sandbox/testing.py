@@ -26,12 +26,18 @@ def log_in(client, email=accounts.DEFAULT_ADMIN_EMAIL):
     return user
 
 
-def consent(client, authorize_url, decision="accept"):
-    """Show the consent page for an /authorize URL (absolute or not) and answer it.
-    Returns the Location the sandbox sends the browser back to."""
+def consent(client, authorize_url, decision="accept", email=accounts.DEFAULT_ADMIN_EMAIL):
+    """Show the consent page for an /authorize URL (absolute or not) and answer it, logging the
+    client in first if the sandbox asks for a login. Returns where the sandbox sends the browser
+    back to (the app's callback with `code` or `error`, and `state`)."""
     parts = urlsplit(authorize_url)
     path = f"{parts.path}?{parts.query}"
     page = client.get(path)
+    if page.status_code == 302 and "/lever-sandbox/login" in page["Location"]:
+        log_in(client, email)
+        page = client.get(path)
+    if page.status_code == 302:  # The sandbox refused the request and sent an error back.
+        return page["Location"]
     assert page.status_code == 200, f"no consent page: {page.status_code}"
     answer = client.post(path, {"decision": decision})
     assert answer.status_code == 302, f"consent was not answered: {answer.status_code}"

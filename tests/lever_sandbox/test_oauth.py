@@ -417,3 +417,11 @@ def test_a_changed_site_url_is_registered_as_a_callback(account, settings):
     assert not is_registered_redirect_uri(
         app, "https://evil.example.com/cezannehr/api/v4/Lever/oauth/callback"
     )
+
+
+def test_consent_helper_logs_in_when_asked_and_returns_errors(account):
+    browser = Client()
+    location = consent(browser, "http://testserver" + authorize_url())
+    assert query(location)["code"]
+    refused = consent(browser, authorize_url(scope="nonsense"))
+    assert query(refused)["error"] == "invalid_scope"

@@ -247,3 +247,16 @@ def test_sandbox_demo_command_is_idempotent(db, capsys):
     assert "Anna van der Berg" in names and "Cher" in names
     assert Candidate.objects.count() == 4
     assert "admin@sandbox.lever" in capsys.readouterr().out
+
+
+def test_authorized_apps_counts_only_this_accounts_grants(lever_client, account):
+    from lever_sandbox.accounts import create_account
+
+    other = create_account("Other Co", admin_email="admin@other.lever")
+    issue_tokens(account=other)
+    issue_tokens(account=other)
+    issue_tokens()
+    page = lever_client.get("/lever-sandbox/settings/authorized-apps")
+    (app,) = page.context["apps"]
+    assert (app.active_grants, app.token_calls) == (1, 1)
+    assert len(page.context["grants"]) == 1
