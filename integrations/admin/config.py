@@ -201,6 +201,9 @@ class IntegrationConfigAdmin(admin.ModelAdmin):
     # --- form and read-only fields ------------------------------------------------------------
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        # The model fields the form edits; signature_token stays the form's own write-only
+        # field, so the stored token is never loaded into the form (not even as initial data).
+        kwargs["fields"] = IntegrationConfigForm.Meta.fields
         form = super().get_form(request, obj, change=change, **kwargs)
         admin_site = self.admin_site
 
