@@ -173,6 +173,16 @@ def test_a_subdomain_is_unique_whatever_its_case(client, config, dave, bob, comp
     assert IntegrationConfig.objects.count() == 1
 
 
+@pytest.mark.parametrize("field", ["new_hire_administrator", "default_company"])
+def test_administrator_and_company_are_required(client, dave, bob, company, field):
+    as_user(client, dave)
+
+    response = client.post(ADD, form_data(bob, company, **{field: ""}))
+
+    assert field in response.context["adminform"].form.errors
+    assert not IntegrationConfig.objects.exists()
+
+
 def test_a_subdomain_must_look_like_one(client, dave, bob, company):
     as_user(client, dave)
     response = client.post(ADD, form_data(bob, company, subdomain="acme hr/../x"))
