@@ -440,3 +440,14 @@ def test_a_config_revoked_elsewhere_is_seen_when_refreshing(expired_config, rsps
 
     assert expired_config.status == "revoked"  # the caller's instance now knows too
     assert len(rsps.calls) == 0
+
+
+def test_in_request_retries_are_logged_without_secrets(authorised_config, rsps, slept, caplog):
+    rsps.get(OPP_URL, status=503, json={"code": "Down", "message": "maintenance"})
+    rsps.get(OPP_URL, json={"data": OPPORTUNITY})
+
+    with caplog.at_level("WARNING", logger="integrations.lever.client"):
+        LeverClient(authorised_config).get_opportunity(OPP_ID)
+
+    assert "503" in caplog.text
+    assert access_token(1) not in caplog.text
