@@ -1,0 +1,14 @@
+"""The Lever endpoints, mounted under /cezannehr/api/v4/Lever/ (paths are part of the interface)."""
+
+from django.urls import path
+
+from integrations import oauth_views
+
+urlpatterns = [
+    path(
+        "oauth/authorize/<str:subdomain>",
+        oauth_views.authorize,
+        name="lever-oauth-authorize",
+    ),
+    path("oauth/callback", oauth_views.callback, name="lever-oauth-callback"),
+]
