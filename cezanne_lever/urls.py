@@ -20,6 +20,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("cezannehr/api/v4/Lever/", include("integrations.urls")),
 ]
 
 if settings.LEVER_SANDBOX:
