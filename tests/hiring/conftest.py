@@ -17,6 +17,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def fast_lever(settings, monkeypatch):
+    """No real waiting: the client's short in-request backoff and the rate limit are skipped."""
+    settings.LEVER_RATE_LIMIT_PER_SECOND = 1000
+    monkeypatch.setattr("integrations.lever.client.sleep", lambda seconds: None)
+
+
+@pytest.fixture(autouse=True)
 def clear_cache():
     cache.clear()
     yield
@@ -69,5 +76,35 @@ class LeverMock:
         self.opportunity(variant)
         self.archive_reason()
 
+    def calls_url(self, collection, record_id=OPPORTUNITY_ID):
+        return f"{settings.LEVER_API_URL}/{collection}/{record_id}"
+
     def calls_to(self, fragment):
         return [call for call in self.mock.calls if fragment in call.request.url]
+
+
+@pytest.fixture
+def hire(client, config, django_capture_on_commit_callbacks):
+    """Send a signed candidateHired through the webhook and process it as the worker would.
+
+    Returns the delivery, refreshed. Each call is a new webhook (a new token), as when the
+    candidate is moved to another stage in Lever and back to Hired.
+    """
+    from integrations import hiring
+    from integrations.models import WebhookDelivery
+    from tests.lever_payloads import signed
+
+    def send(body=None):
+        body = body or signed()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/cezannehr/api/v4/Lever/webhook/AcmeHR", body, content_type="application/json"
+            )
+        assert response.status_code == 200, response.content
+        delivery = WebhookDelivery.objects.get(config=config, token=body["token"])
+        with django_capture_on_commit_callbacks(execute=True):
+            hiring.process_delivery(delivery.pk)
+        delivery.refresh_from_db()
+        return delivery
+
+    return send
