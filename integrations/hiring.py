@@ -285,15 +285,21 @@ def recover_stalled_deliveries(now=None):
     task. Safe to run any time, from any number of workers: claiming is conditional, so a
     spare task finds nothing to do. Returns how many deliveries were enqueued."""
     now = now or timezone.now()
-    WebhookDelivery.objects.filter(status=Status.PROCESSING).filter(
+    abandoned = WebhookDelivery.objects.filter(status=Status.PROCESSING).filter(
         Q(claimed_at__lt=now - timedelta(seconds=PROCESSING_LEASE_SECONDS))
         | Q(claimed_at__isnull=True)
-    ).update(status=Status.RECEIVED, claimed_at=None, next_attempt_at=None)
+    )
+    abandoned_ids = list(abandoned.values_list("pk", flat=True))
+    # Conditional again: a slow worker may finish one of them in between.
+    abandoned.filter(pk__in=abandoned_ids).update(
+        status=Status.RECEIVED, claimed_at=None, next_attempt_at=None
+    )
     due_since = now - timedelta(seconds=LOST_TASK_GRACE_SECONDS)
     due_ids = set(
         WebhookDelivery.objects.filter(status=Status.RECEIVED)
         .filter(
-            Q(next_attempt_at__lte=due_since)
+            Q(pk__in=abandoned_ids)
+            | Q(next_attempt_at__lte=due_since)
             | Q(next_attempt_at__isnull=True, received_at__lte=due_since)
         )
         .values_list("pk", flat=True)
