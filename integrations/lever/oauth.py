@@ -207,7 +207,9 @@ def refresh_access_token(config, *, stale_access_token):
     revoked = None
     with transaction.atomic():
         locked = IntegrationConfig.objects.select_for_update().get(pk=config.pk)
-        _require_authorised(locked)
+        if not _is_authorised(locked):
+            _copy_token_state(locked, config)
+            _require_authorised(locked)
         if locked.access_token != stale_access_token and not needs_refresh(locked):
             _copy_token_state(locked, config)  # someone else refreshed while we waited
             return locked.access_token
@@ -255,8 +257,12 @@ def mark_revoked(config):
     )
 
 
+def _is_authorised(config):
+    return config.status == IntegrationConfig.Status.AUTHORISED and bool(config.refresh_token)
+
+
 def _require_authorised(config):
-    if config.status != IntegrationConfig.Status.AUTHORISED or not config.refresh_token:
+    if not _is_authorised(config):
         raise LeverAccessRevoked(
             f"The Lever integration for {config.subdomain} is not authorised "
             f"({config.get_status_display().lower()}): re-authorise it on the Details screen.",

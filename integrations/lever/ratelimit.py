@@ -17,7 +17,10 @@ from integrations.models import LeverRateLimit
 
 def reserve_slot(config):
     """Reserve the next slot for a call to config's Lever account; return its time."""
-    interval = timedelta(seconds=1 / settings.LEVER_RATE_LIMIT_PER_SECOND)
+    rate = settings.LEVER_RATE_LIMIT_PER_SECOND
+    if rate <= 0:  # 0 switches the limit off (Lever still answers 429 past its own limit)
+        return timezone.now()
+    interval = timedelta(seconds=1 / rate)
     # Created outside the locking transaction; get_or_create copes with a concurrent create.
     LeverRateLimit.objects.get_or_create(config=config)
     with transaction.atomic():

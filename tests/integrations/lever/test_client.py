@@ -421,3 +421,22 @@ def test_every_attempt_takes_a_rate_limit_slot(authorised_config, rsps, slept, s
     row = LeverRateLimit.objects.get(config=authorised_config)
     # Two attempts reserved two slots 0.1 s apart: the next free one is >= 0.2 s after start.
     assert row.next_slot_at - started >= timedelta(seconds=0.2)
+
+
+def test_a_rate_of_zero_switches_the_limit_off(authorised_config, rsps, settings):
+    settings.LEVER_RATE_LIMIT_PER_SECOND = 0
+    rsps.get(OPP_URL, json={"data": OPPORTUNITY})
+
+    LeverClient(authorised_config).get_opportunity(OPP_ID)
+
+    assert not LeverRateLimit.objects.exists()
+
+
+def test_a_config_revoked_elsewhere_is_seen_when_refreshing(expired_config, rsps):
+    IntegrationConfig.objects.filter(pk=expired_config.pk).update(status="revoked")
+
+    with pytest.raises(LeverAccessRevoked):
+        LeverClient(expired_config).get_opportunity(OPP_ID)
+
+    assert expired_config.status == "revoked"  # the caller's instance now knows too
+    assert len(rsps.calls) == 0
