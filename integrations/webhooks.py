@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, DataError, IntegrityError, transaction
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -72,7 +72,8 @@ def read_body(request):
 def parse_envelope(body):
     """Lever's envelope as a dict, or None if any required field is missing or of the wrong type."""
     try:
-        envelope = json.loads(body)
+        # NaN and Infinity are not JSON, and a database's JSON type refuses them.
+        envelope = json.loads(body, parse_constant=reject_constant)
     except (UnicodeDecodeError, ValueError):
         return None
     if not isinstance(envelope, dict):
@@ -93,6 +94,10 @@ def parse_envelope(body):
         return None
     envelope["data"] = data or {}
     return envelope
+
+
+def reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
 
 
 def receive(subdomain, envelope):
@@ -159,6 +164,9 @@ def store(config, envelope):
     except IntegrityError:
         # The same token arrived twice at once: the other request stored it.
         return answer(200, "Already received.", status="duplicate")
+    except DataError:
+        # e.g. a \u0000 in a string, which PostgreSQL's jsonb cannot hold: retrying cannot help.
+        return answer(400, "The body contains values that cannot be stored.")
     return answer(200, OUTCOME_DETAILS[outcome], status=outcome)
 
 

@@ -148,5 +148,6 @@ def archive_reason_id(opportunity):
 
 
 def fit(field_name, value):
-    """Cut a value to the Person field's length, so an overlong one cannot fail the hire."""
-    return value[: Person._meta.get_field(field_name).max_length]
+    """Cut a value to the Person field's length, so an overlong one cannot fail the hire (nor a
+    NUL character, which PostgreSQL refuses in text)."""
+    return value.replace("\x00", "")[: Person._meta.get_field(field_name).max_length]

@@ -111,6 +111,17 @@ def test_malformed_body_is_400(client, config, body):
     assert WebhookDelivery.objects.count() == 0
 
 
+def test_nan_is_not_json_400(client, config):
+    body = json.dumps(signed()).replace("{", '{"extra": NaN, ', 1)
+    assert post(client, body).status_code == 400
+
+
+def test_values_a_database_cannot_store_are_never_a_server_error(client, config):
+    # PostgreSQL's jsonb refuses \u0000 (400: Lever's retries cannot help); SQLite stores it.
+    response = post(client, signed(extra="nul\u0000byte"))
+    assert response.status_code in (200, 400)
+
+
 def test_unknown_and_disabled_subdomains_are_404_with_the_same_body(client, config):
     unknown = post(client, signed(), subdomain="NoSuchCompany")
     config.is_enabled = False
