@@ -25,7 +25,12 @@ from hr.services.hires import start_new_hire
 from integrations import hire_messages as messages
 from integrations import log
 from integrations.lever.client import LeverAccessRevoked, LeverClient, LeverError
-from integrations.lever.mapping import MappingError, archive_reason_id, map_opportunity
+from integrations.lever.mapping import (
+    MappingError,
+    archive_reason_id,
+    map_opportunity,
+    without_nul,
+)
 from integrations.models import IntegrationConfig, WebhookDelivery
 from integrations.tasks import process_delivery as process_delivery_task
 
@@ -139,7 +144,7 @@ def handle_hire(delivery):
 
     client = LeverClient(config)
     opportunity = client.get_opportunity(delivery.opportunity_id)
-    name = opportunity.get("name") if isinstance(opportunity.get("name"), str) else ""
+    name = without_nul(opportunity.get("name")) if isinstance(opportunity.get("name"), str) else ""
     reason_id = archive_reason_id(opportunity)
     if not reason_id:
         return ignore(delivery, messages.not_hired(delivery.opportunity_id, name))

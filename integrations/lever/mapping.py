@@ -76,7 +76,7 @@ def person_code(lever_id):
 def split_name(raw_name):
     """(first, middle, last, warnings). Titles, suffixes and nicknames are dropped; particles
     stay with the surname ("van der Berg"); a one-word name becomes the surname."""
-    name = HumanName(raw_name.strip() if isinstance(raw_name, str) else "")
+    name = HumanName(without_nul(raw_name).strip() if isinstance(raw_name, str) else "")
     first, middle, last = name.first.strip(), name.middle.strip(), name.last.strip()
     if not last and first:
         first, last = "", first
@@ -118,7 +118,7 @@ def first_email(emails):
     """(e-mail, warnings): Lever's first address, if it is one."""
     if not isinstance(emails, list) or not emails:
         return "", []
-    candidate = str(emails[0]).strip()
+    candidate = without_nul(str(emails[0])).strip()
     try:
         validate_email(candidate)
         if len(candidate) > Person._meta.get_field("external_email").max_length:
@@ -150,4 +150,8 @@ def archive_reason_id(opportunity):
 def fit(field_name, value):
     """Cut a value to the Person field's length, so an overlong one cannot fail the hire (nor a
     NUL character, which PostgreSQL refuses in text)."""
-    return value.replace("\x00", "")[: Person._meta.get_field(field_name).max_length]
+    return without_nul(value)[: Person._meta.get_field(field_name).max_length]
+
+
+def without_nul(text):
+    return text.replace("\x00", "")

@@ -93,3 +93,14 @@ def test_archive_reason_in_both_shapes():
     assert archive_reason_id(fixture("opportunity__legacy_archived")["data"]) == HIRED_REASON_ID
     assert archive_reason_id(fixture("opportunity__not_archived")["data"]) == ""
     assert archive_reason_id({"archived": {"archivedAt": None, "reason": "x"}}) == ""
+
+
+def test_nul_characters_never_reach_the_database():
+    data = fixture("opportunity__hired")["data"] | {
+        "name": "Ada\x00 Love\x00lace",
+        "emails": ["bad\x00@example.com"],
+        "phones": [{"type": "home", "value": "+44\x00 1"}],
+    }
+    hire = map_opportunity(data)
+    assert (hire.first_name, hire.surname, hire.home_number) == ("Ada", "Lovelace", "+44 1")
+    assert hire.external_email == "bad@example.com"
