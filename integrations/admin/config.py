@@ -76,13 +76,20 @@ class IntegrationConfigForm(forms.ModelForm):
     class Meta:
         model = IntegrationConfig
         fields = ["subdomain", "new_hire_administrator", "default_company", "is_enabled"]
+        labels = {"is_enabled": "Enabled"}
+        help_texts = {
+            "is_enabled": "Untick to stop processing hires from Lever for this account for now "
+            "(the authorisation is kept; Disable also erases it)."
+        }
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
         administrator = self.fields["new_hire_administrator"]
+        # Both are required here although the model allows empty (a deleted user or company
+        # leaves them empty): without them no hire can be completed.
         self.fields["new_hire_administrator"] = AdministratorChoiceField(
             queryset=selectable_administrators(),
-            required=False,
+            required=True,
             label=administrator.label,
             help_text=administrator.help_text,
             error_messages={
@@ -91,6 +98,7 @@ class IntegrationConfigForm(forms.ModelForm):
             },
         )
         company = self.fields["default_company"]
+        company.required = True
         company.queryset = selectable_companies()
         company.error_messages["invalid_choice"] = (
             "Choose an active company: new hires cannot be employed in an inactive one."
@@ -229,7 +237,7 @@ class IntegrationConfigAdmin(admin.ModelAdmin):
             connection.webhook_url(obj),
         )
 
-    @admin.display(description="Signature token")
+    @admin.display(description="Signature token stored")
     def signature_token_state(self, obj):
         return "Set" if obj.signature_token else "Not set"
 

@@ -12,6 +12,7 @@ schedule another attempt; LeverAccessRevoked means someone must re-authorise fir
 Call it outside database transactions: it takes short row locks of its own.
 """
 
+import logging
 import re
 import time
 from urllib.parse import quote
@@ -20,6 +21,7 @@ import requests
 from django.conf import settings
 from tenacity import (
     Retrying,
+    before_sleep_log,
     retry_if_exception,
     stop_after_attempt,
     stop_before_delay,
@@ -37,6 +39,8 @@ from integrations.lever.errors import (
 from integrations.lever.http import TIMEOUT, shared_session
 
 __all__ = ["LeverAccessRevoked", "LeverClient", "LeverError"]
+
+logger = logging.getLogger(__name__)
 
 # In-request retries are few and short: longer retries (minutes to an hour) belong to
 # the hire processing, which reschedules the delivery using LeverError.retry_after_seconds.
@@ -105,6 +109,7 @@ class LeverClient:
             stop=stop_after_attempt(MAX_ATTEMPTS) | stop_before_delay(MAX_RETRY_SECONDS),
             wait=_wait,
             sleep=lambda seconds: sleep(seconds),
+            before_sleep=before_sleep_log(logger, logging.WARNING),
             reraise=True,
         )
         return retrying(self._get_once, path, token, action)

@@ -144,6 +144,15 @@ def test_adding_saves_and_shows_the_authorise_confirmation(client, dave, bob, co
         assert TOKEN not in cursor.fetchone()[0]
 
 
+def test_save_and_continue_editing_keeps_its_usual_meaning(client, dave, bob, company):
+    as_user(client, dave)
+
+    response = client.post(ADD, form_data(bob, company, _save=None, _continue="1"))
+
+    config = IntegrationConfig.objects.get(subdomain="AcmeHR")
+    assert response["Location"] == url("change", config)
+
+
 def test_the_confirmation_page_leads_to_lever_or_back(client, config, dave):
     as_user(client, dave)
 
@@ -171,6 +180,16 @@ def test_a_subdomain_is_unique_whatever_its_case(client, config, dave, bob, comp
 
     assert "already uses this subdomain" in str(response.context["adminform"].form.errors)
     assert IntegrationConfig.objects.count() == 1
+
+
+@pytest.mark.parametrize("field", ["new_hire_administrator", "default_company"])
+def test_administrator_and_company_are_required(client, dave, bob, company, field):
+    as_user(client, dave)
+
+    response = client.post(ADD, form_data(bob, company, **{field: ""}))
+
+    assert field in response.context["adminform"].form.errors
+    assert not IntegrationConfig.objects.exists()
 
 
 def test_a_subdomain_must_look_like_one(client, dave, bob, company):

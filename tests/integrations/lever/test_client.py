@@ -440,3 +440,35 @@ def test_a_config_revoked_elsewhere_is_seen_when_refreshing(expired_config, rsps
 
     assert expired_config.status == "revoked"  # the caller's instance now knows too
     assert len(rsps.calls) == 0
+
+
+def test_in_request_retries_are_logged_without_secrets(authorised_config, rsps, slept, caplog):
+    rsps.get(OPP_URL, status=503, json={"code": "Down", "message": "maintenance"})
+    rsps.get(OPP_URL, json={"data": OPPORTUNITY})
+
+    with caplog.at_level("WARNING", logger="integrations.lever.client"):
+        LeverClient(authorised_config).get_opportunity(OPP_ID)
+
+    assert "503" in caplog.text
+    assert access_token(1) not in caplog.text
+
+
+def test_another_error_after_the_refresh_is_raised_as_it_is(authorised_config, rsps, slept):
+    rsps.get(OPP_URL, status=401, json={"code": "UnauthorizedError"})
+    add_token_answer(rsps, n=2)
+    rsps.get(OPP_URL, status=404, json={"code": "ResourceNotFound", "message": "gone"})
+
+    with pytest.raises(LeverError) as caught:
+        LeverClient(authorised_config).get_opportunity(OPP_ID)
+
+    assert (caught.value.status, caught.value.code) == (404, "ResourceNotFound")
+    assert not isinstance(caught.value, LeverAccessRevoked)
+
+
+def test_an_error_body_that_is_not_an_object_is_tolerated(authorised_config, rsps, slept):
+    rsps.get(OPP_URL, status=404, json=["not", "an", "envelope"])
+
+    with pytest.raises(LeverError) as caught:
+        LeverClient(authorised_config).get_opportunity(OPP_ID)
+
+    assert caught.value.code == "http_404"
