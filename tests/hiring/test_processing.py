@@ -186,3 +186,21 @@ def test_retry_delay_doubles_with_jitter_and_is_capped(settings):
     assert hiring.retry_delay_seconds(20) == 3600
     assert hiring.retry_delay_seconds(1, retry_after_seconds=7) == 7
     assert hiring.retry_delay_seconds(1, retry_after_seconds=99999) == 3600
+
+
+def test_a_database_error_is_retried_later(
+    hire, lever, bob, company, new_starter_process, monkeypatch
+):
+    from django.db import OperationalError
+
+    lever.hired()
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(hiring, "start_new_hire", locked)
+    delivery = hire()
+    assert delivery.status == WebhookDelivery.Status.RECEIVED
+    assert delivery.next_attempt_at > timezone.now()
+    assert "database is locked" in delivery.last_error
+    assert Person.objects.count() == 0
