@@ -3,6 +3,7 @@
 from django.urls import path
 
 from integrations import oauth_views
+from integrations.webhooks import lever_webhook
 
 urlpatterns = [
     path(
@@ -11,4 +12,5 @@ urlpatterns = [
         name="lever-oauth-authorize",
     ),
     path("oauth/callback", oauth_views.callback, name="lever-oauth-callback"),
+    path("webhook/<str:subdomain>", lever_webhook, name="lever-webhook"),
 ]

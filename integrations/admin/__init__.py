@@ -1,3 +1,4 @@
-"""Admin for the Lever integration: the Details screen (config.py) and the Log (log.py)."""
+"""Admin for the Lever integration: the Details screen (config.py), the Log (log.py) and the
+webhook deliveries (deliveries.py)."""
 
-from integrations.admin import config  # noqa: F401  (registers the Details screen)
+from integrations.admin import config, deliveries, log  # noqa: F401  (registers the screens)

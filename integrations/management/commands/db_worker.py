@@ -1,0 +1,76 @@
+"""django-tasks-db's `db_worker`, plus recovery of Lever deliveries that would otherwise stall.
+
+A worker killed mid-delivery leaves it `processing`; a task lost between the webhook's commit
+and the queue leaves it `received` with nothing to run it. So every worker sweeps once at start
+and then every `--recovery-interval` seconds (default 60) in a background thread, putting such
+deliveries back in the queue (integrations.hiring.recover_stalled_deliveries). With the
+5-minute processing lease, stalled work is running again within about 6 minutes. Sweeping from
+several workers at once is harmless: a delivery is claimed by one conditional UPDATE.
+
+This app is listed before django_tasks_db in INSTALLED_APPS, so `manage.py db_worker` is this.
+"""
+
+import logging
+import os
+import threading
+
+from django.db import close_old_connections, connection
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django_tasks_db.management.commands import db_worker
+
+from integrations.hiring import recover_stalled_deliveries
+
+logger = logging.getLogger("integrations.recovery")
+
+DEFAULT_RECOVERY_INTERVAL_SECONDS = 60.0
+
+
+def sweep():
+    """One recovery pass; never raises (a worker must not die because the sweep failed)."""
+    try:
+        close_old_connections()
+        return recover_stalled_deliveries()
+    except Exception:  # a lost database connection, a locked SQLite file...: next pass retries
+        logger.exception("Recovery sweep of Lever deliveries failed")
+        return 0
+    finally:
+        connection.close()
+
+
+def sweep_forever(interval_seconds, stopped):
+    while not stopped.wait(interval_seconds):
+        sweep()
+
+
+class Command(db_worker.Command):
+    help = (
+        "Run a database background worker, which also re-queues Lever deliveries left behind "
+        "by a killed worker or a lost task."
+    )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--recovery-interval",
+            type=db_worker.valid_interval,
+            default=DEFAULT_RECOVERY_INTERVAL_SECONDS,
+            help="Seconds between sweeps for stalled Lever deliveries (default: %(default)r).",
+        )
+
+    def handle(self, *args, **options):
+        interval = options.pop("recovery_interval")
+        reloading = options["reload"] and not options["batch"]
+        # With --reload the parent process only watches files; the child does the work.
+        if not reloading or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+            recovered = sweep()
+            if recovered:
+                logger.warning("Re-queued %d stalled Lever deliveries at start", recovered)
+            if not options["batch"] and interval:
+                stopped = threading.Event()
+                threading.Thread(
+                    target=sweep_forever,
+                    args=(interval, stopped),
+                    name="lever-recovery",
+                    daemon=True,
+                ).start()
+        return super().handle(*args, **options)
