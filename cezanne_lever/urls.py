@@ -20,6 +20,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("hr/", include("hr.urls")),
+    path("cezannehr/api/v4/", include("cezanne_lever.api_urls")),
 ]
 
 if settings.LEVER_SANDBOX:
