@@ -1,6 +1,7 @@
 """What every endpoint of the REST API shares: who may read or write, and how deletes that the
 database refuses are answered."""
 
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -33,6 +34,28 @@ class ModelChangePermission(ModelPermissionsWithView):
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class IntegrityConflictMixin:
+    """The serializers check every constraint they can; a write that still breaks one (two
+    requests racing for the same unique value) is answered 409, never a 500."""
+
+    integrity_conflict_message = (
+        "This change conflicts with a record saved at the same moment. Reload and try again."
+    )
+
+    def _save_or_conflict(self, serializer):
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except IntegrityError as error:
+            raise Conflict(self.integrity_conflict_message) from error
+
+    def perform_create(self, serializer):
+        self._save_or_conflict(serializer)
+
+    def perform_update(self, serializer):
+        self._save_or_conflict(serializer)
 
 
 class ProtectedDeleteMixin:

@@ -80,6 +80,18 @@ class EmploymentDetailsSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"termination_date": "The termination date cannot be before the hire date."}
             )
+        person = attrs.get("person", getattr(self.instance, "person", None))
+        if termination_date is None and person is not None:
+            open_ended = person.employments.filter(termination_date__isnull=True)
+            if self.instance is not None:
+                open_ended = open_ended.exclude(pk=self.instance.pk)
+            if open_ended.exists():
+                raise serializers.ValidationError(
+                    {
+                        "termination_date": "This person already has open-ended Employment "
+                        "Details: end those first, or give this one a termination date."
+                    }
+                )
         return attrs
 
 

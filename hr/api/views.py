@@ -9,7 +9,11 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cezanne_lever.api import ModelChangePermission, ProtectedDeleteMixin
+from cezanne_lever.api import (
+    IntegrityConflictMixin,
+    ModelChangePermission,
+    ProtectedDeleteMixin,
+)
 from hr import notifications
 from hr.api import filters, serializers
 from hr.models import Company, EmploymentDetails, Person, Process, Task
@@ -22,7 +26,7 @@ OUTCOME_RESPONSES = {
 }
 
 
-class CompanyViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
+class CompanyViewSet(IntegrityConflictMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     queryset = Company.objects.all()
     serializer_class = serializers.CompanySerializer
     filterset_fields = ["code", "is_active"]
@@ -32,7 +36,7 @@ class CompanyViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
     )
 
 
-class ProcessViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
+class ProcessViewSet(IntegrityConflictMixin, ProtectedDeleteMixin, viewsets.ModelViewSet):
     queryset = Process.objects.all()
     serializer_class = serializers.ProcessSerializer
     filterset_fields = ["kind", "is_active"]
@@ -41,19 +45,19 @@ class ProcessViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
     )
 
 
-class PersonViewSet(viewsets.ModelViewSet):
+class PersonViewSet(IntegrityConflictMixin, viewsets.ModelViewSet):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
     filterset_class = filters.PersonFilter
 
 
-class EmploymentDetailsViewSet(viewsets.ModelViewSet):
+class EmploymentDetailsViewSet(IntegrityConflictMixin, viewsets.ModelViewSet):
     queryset = EmploymentDetails.objects.all()
     serializer_class = serializers.EmploymentDetailsSerializer
     filterset_class = filters.EmploymentDetailsFilter
 
 
-class TaskViewSet(viewsets.ModelViewSet):
+class TaskViewSet(IntegrityConflictMixin, viewsets.ModelViewSet):
     queryset = Task.objects.all()
     serializer_class = serializers.TaskSerializer
     filterset_class = filters.TaskFilter
@@ -61,8 +65,8 @@ class TaskViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def perform_create(self, serializer):
-        task = serializer.save()
-        transaction.on_commit(partial(notifications.notify_task_assigned, task))
+        super().perform_create(serializer)
+        transaction.on_commit(partial(notifications.notify_task_assigned, serializer.instance))
 
     def _outcome_response(self, outcome):
         if outcome.ok:

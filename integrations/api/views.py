@@ -2,27 +2,30 @@
 Log and deliveries: read-only."""
 
 from rest_framework import viewsets
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import SAFE_METHODS
 
-from cezanne_lever.api import ModelPermissionsWithView
+from cezanne_lever.api import IntegrityConflictMixin, ModelPermissionsWithView
 from hr.roles import is_integration_manager
 from integrations.api import filters, serializers
 from integrations.models import IntegrationConfig, LogEntry, WebhookDelivery
 
 
-class ManagesLeverIntegration(BasePermission):
-    """Only superusers and integration managers add, change or delete configs (SPEC 4)."""
+class LeverConfigPermission(ModelPermissionsWithView):
+    """Reading needs the view permission; adding, changing or deleting a config needs
+    `integrations.manage_lever_integration` (or a superuser), whatever the model permissions."""
 
     message = "Only integration managers can change Lever integrations."
 
     def has_permission(self, request, view):
-        return request.method in SAFE_METHODS or is_integration_manager(request.user)
+        if request.method in SAFE_METHODS:
+            return super().has_permission(request, view)
+        return is_integration_manager(request.user)
 
 
-class IntegrationConfigViewSet(viewsets.ModelViewSet):
+class IntegrationConfigViewSet(IntegrityConflictMixin, viewsets.ModelViewSet):
     queryset = IntegrationConfig.objects.all()
     serializer_class = serializers.IntegrationConfigSerializer
-    permission_classes = [ModelPermissionsWithView, ManagesLeverIntegration]
+    permission_classes = [LeverConfigPermission]
     filterset_fields = ["is_enabled", "status"]
 
 
