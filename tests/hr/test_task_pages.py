@@ -329,3 +329,15 @@ def test_reassign_by_someone_else_is_refused(client, erin, bob, task, hr_profess
 def test_reassign_needs_post(client, bob, task):
     client.force_login(bob)
     assert client.get(reverse("hr:task-reassign", args=[task.pk])).status_code == 405
+
+
+@pytest.mark.django_db
+def test_task_history_is_readable_in_the_admin(client, alice, bob, erin, task):
+    from hr.services.tasks import reassign_task
+
+    assert reassign_task(task, erin, bob).ok
+    client.force_login(alice)
+    response = client.get(reverse("admin:hr_task_change", args=[task.pk]))
+    assert response.status_code == 200
+    history = response.content.decode()
+    assert "Bob Brown reassigned the task from Bob Brown to Erin Evans." in history
