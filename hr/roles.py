@@ -18,6 +18,7 @@ HR_PROFESSIONAL_PERMISSIONS = [
     "hr.view_employmentdetails",
     "hr.change_task",
     "hr.view_task",
+    "hr.view_taskevent",
     "integrations.view_logentry",
 ]
 
