@@ -4,7 +4,7 @@ hr.services and hr.roles."""
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -106,6 +106,14 @@ def _save_details(request, task, person_form, employment_form):
                 task_services.record_details_updated(task, request.user, " and ".join(changed))
     except ValueError as refusal:
         employment_form.add_error(None, str(refusal))
+        return False
+    except IntegrityError:
+        # Someone saved employment for this person at the same moment (one open-ended each).
+        employment_form.add_error(
+            None,
+            "These Employment Details were changed by someone else at the same moment. "
+            "Reload the page and check them.",
+        )
         return False
     if changed:
         messages.success(request, f"Saved the {' and '.join(changed)}.")

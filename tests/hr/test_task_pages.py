@@ -341,3 +341,23 @@ def test_task_history_is_readable_in_the_admin(client, bob, erin, task):
     assert response.status_code == 200
     history = response.content.decode()
     assert "Bob Brown reassigned the task from Bob Brown to Erin Evans." in history
+
+
+@pytest.mark.django_db
+def test_concurrent_employment_save_is_a_message_not_an_error(
+    client, bob, task, person, company, monkeypatch
+):
+    from django.db import IntegrityError
+
+    def racing_save(*args, **kwargs):
+        raise IntegrityError("employment_one_open_per_person")
+
+    monkeypatch.setattr("hr.views.save_employment", racing_save)
+    client.force_login(bob)
+    response = client.post(
+        task_url(task), details_post(person, company, **{"person-known_as": "Amazing"})
+    )
+    assert response.status_code == 200
+    assert "changed by someone else at the same moment" in response.content.decode()
+    person.refresh_from_db()
+    assert person.known_as == ""  # nothing half-saved
