@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "hr",
     # Before django_tasks_db: our db_worker (which also recovers stalled deliveries) wins.
     "integrations",
@@ -157,7 +158,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
+    # Django model permissions, reads included (a view_ permission): see cezanne_lever/api.py.
+    "DEFAULT_PERMISSION_CLASSES": ["cezanne_lever.api.ModelPermissionsWithView"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -168,6 +170,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "HR records and the Lever integration's configs, deliveries and log.",
     "VERSION": "4",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc served from our own static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Lever ----------------------------------------------------------------------------------

@@ -20,7 +20,10 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("hr/", include("hr.urls")),
+    # Lever's webhook and OAuth paths (capital L) before the API's lowercase `lever/` routes.
     path("cezannehr/api/v4/Lever/", include("integrations.urls")),
+    path("cezannehr/api/v4/", include("cezanne_lever.api_urls")),
 ]
 
 if settings.LEVER_SANDBOX:

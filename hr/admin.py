@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import ngettext
 
-from hr.models import Company, EmploymentDetails, Gender, Person, Process, Task
+from hr.models import Company, EmploymentDetails, Gender, Person, Process, Task, TaskEvent
 
 
 class ActivationActionsMixin:
@@ -131,6 +131,24 @@ class EmploymentDetailsAdmin(admin.ModelAdmin):
     date_hierarchy = "hire_date"
 
 
+class TaskEventInline(admin.TabularInline):
+    """The task's audit trail (completions, reassignments, corrections): read-only."""
+
+    model = TaskEvent
+    fk_name = "task"
+    extra = 0
+    fields = ["created_at", "kind", "message"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
     list_display = ["__str__", "person", "assigned_to", "status", "created_at", "completed_at"]
@@ -140,3 +158,4 @@ class TaskAdmin(admin.ModelAdmin):
     list_select_related = ["process", "person", "assigned_to"]
     readonly_fields = ["created_at", "completed_at", "completed_by"]
     date_hierarchy = "created_at"
+    inlines = [TaskEventInline]

@@ -181,3 +181,48 @@ class Task(models.Model):
         if self.process_id is not None and not self.pk:
             self.is_new_starter = self.process.is_new_starter
         super().save(*args, **kwargs)
+
+
+class TaskEvent(models.Model):
+    """The audit trail of a task: who completed or handed it over, and when.
+
+    Kept as rows of its own (not Django's admin LogEntry) so the task page can show its history
+    in plain words and nothing that prunes admin history can lose it.
+    """
+
+    class Kind(models.TextChoices):
+        DETAILS_UPDATED = "details_updated", "Details updated"
+        REASSIGNED = "reassigned", "Reassigned"
+        COMPLETED = "completed", "Completed"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.message

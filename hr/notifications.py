@@ -15,7 +15,7 @@ def absolute_url(path):
 
 
 def task_url(task):
-    return absolute_url(reverse("admin:hr_task_change", args=[task.pk]))
+    return absolute_url(reverse("hr:task-detail", args=[task.pk]))
 
 
 def notify_task_assigned(task):

@@ -18,6 +18,7 @@ HR_PROFESSIONAL_PERMISSIONS = [
     "hr.view_employmentdetails",
     "hr.change_task",
     "hr.view_task",
+    "hr.view_taskevent",
     "integrations.view_logentry",
 ]
 
@@ -45,3 +46,36 @@ def grant_hr_professional_permissions(**kwargs):
         ).first()
         if permission is not None:
             group.permissions.add(permission)
+
+
+MANAGE_LEVER_INTEGRATION = "integrations.manage_lever_integration"
+
+
+def is_integration_manager(user):
+    """Superusers and holders of `integrations.manage_lever_integration`.
+
+    Besides managing the Lever connection, they may finish or hand over any New Starter task,
+    so the work never waits on someone who is away or has left.
+    """
+    return bool(user is not None and user.is_active and user.has_perm(MANAGE_LEVER_INTEGRATION))
+
+
+def can_view_tasks(user):
+    return bool(user is not None and user.is_active and user.has_perm("hr.view_task"))
+
+
+# What working on a New Starter task changes: the task, the person, their employment.
+TASK_WORK_PERMISSIONS = [
+    "hr.change_task",
+    "hr.change_person",
+    "hr.add_employmentdetails",
+    "hr.change_employmentdetails",
+]
+
+
+def can_work_on_task(user, task):
+    """Whether `user` may correct, complete or reassign `task`: its assignee, or an integration
+    manager, provided they may change tasks, people and employment details."""
+    if user is None or not user.is_active or not user.has_perms(TASK_WORK_PERMISSIONS):
+        return False
+    return task.assigned_to_id == user.pk or is_integration_manager(user)

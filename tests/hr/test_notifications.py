@@ -27,7 +27,7 @@ def test_assignee_is_emailed_with_a_link(task, settings):
     (message,) = mail.outbox
     assert message.to == ["bob@example.com"]
     assert "Ada Lovelace" in message.subject
-    assert f"https://hr.example.com/admin/hr/task/{task.pk}/" in message.body
+    assert f"https://hr.example.com/hr/tasks/{task.pk}/" in message.body
 
 
 @pytest.mark.django_db
