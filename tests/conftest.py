@@ -13,6 +13,12 @@ from hr.roles import HR_PROFESSIONAL_GROUP, grant_hr_professional_permissions
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The named cast is created in most tests; real password hashing would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def alice(django_user_model):
     return django_user_model.objects.create_superuser("alice", "alice@example.com", PASSWORD)

@@ -1,11 +1,14 @@
 """Lever endpoints. Configs: read with the view permission, written only by integration managers.
 Log and deliveries: read-only."""
 
-from rest_framework import viewsets
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
 
-from cezanne_lever.api import IntegrityConflictMixin, ModelPermissionsWithView
+from cezanne_lever.api import Conflict, IntegrityConflictMixin, ModelPermissionsWithView
 from hr.roles import is_integration_manager
+from integrations import hiring
 from integrations.api import filters, serializers
 from integrations.models import IntegrationConfig, LogEntry, WebhookDelivery
 
@@ -19,6 +22,15 @@ class LeverConfigPermission(ModelPermissionsWithView):
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
             return super().has_permission(request, view)
+        return is_integration_manager(request.user)
+
+
+class IntegrationManagerCanRetry(BasePermission):
+    """Retrying changes what happens to a hire: integration managers only, as in the admin."""
+
+    message = "Only integration managers can retry deliveries."
+
+    def has_permission(self, request, view):
         return is_integration_manager(request.user)
 
 
@@ -40,8 +52,13 @@ class WebhookDeliveryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.WebhookDeliverySerializer
     filterset_class = filters.WebhookDeliveryFilter
 
-    # RETRY ENDPOINT: `POST lever/deliveries/<id>/retry/` belongs here, as
-    #     @action(detail=True, methods=["post"], permission_classes=[...])
-    #     def retry(self, request, pk=None): ... integrations.hiring.retry_delivery(delivery) ...
-    # The router then publishes it at lever/deliveries/<id>/retry/ (URL name
-    # "api:lever-delivery-retry"); nothing in cezanne_lever/api_urls.py needs to change.
+    @action(detail=True, methods=["post"], permission_classes=[IntegrationManagerCanRetry])
+    def retry(self, request, pk=None):
+        """Queue a failed delivery again (fills in what is missing, duplicates nothing)."""
+        delivery = self.get_object()
+        if not hiring.retry_delivery(delivery, requested_by=request.user):
+            raise Conflict(
+                f"This delivery is {delivery.get_status_display().lower()} and cannot be "
+                "retried: only failed deliveries (and ignored hires) can."
+            )
+        return Response(self.get_serializer(delivery).data, status=status.HTTP_202_ACCEPTED)

@@ -19,9 +19,3 @@ def token_client(user):
 def api_as():
     """api_as(user) -> an APIClient sending that user's token (None: anonymous)."""
     return token_client
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The cast is created for every test; real password hashing would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

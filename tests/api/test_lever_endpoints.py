@@ -190,3 +190,45 @@ def test_deliveries_are_read_only(api_as, alice, delivery):
     client = api_as(alice)
     assert client.patch(f"{API}lever/deliveries/{delivery.pk}/", {}).status_code == 405
     assert client.delete(f"{API}lever/deliveries/{delivery.pk}/").status_code == 405
+
+
+# --- retry ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_integration_manager_retries_a_failed_delivery(
+    api_as, dave, delivery, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = api_as(dave).post(f"{API}lever/deliveries/{delivery.pk}/retry/")
+    assert response.status_code == 202
+    assert response.json()["status"] == "received"
+    assert len(callbacks) == 1  # processing queued once the retry is committed
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.RECEIVED
+    assert delivery.attempts == 0
+    assert LogEntry.objects.filter(delivery=delivery, message__contains="dave").exists()
+
+
+@pytest.mark.django_db
+def test_retry_of_a_processed_delivery_is_a_conflict(api_as, alice, delivery):
+    delivery.status = WebhookDelivery.Status.PROCESSED
+    delivery.save()
+    response = api_as(alice).post(f"{API}lever/deliveries/{delivery.pk}/retry/")
+    assert response.status_code == 409
+    assert "cannot be retried" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "carol", "bob"])
+def test_only_integration_managers_may_retry(api_as, request, who, delivery):
+    user = None if who == "anonymous" else request.getfixturevalue(who)
+    response = api_as(user).post(f"{API}lever/deliveries/{delivery.pk}/retry/")
+    assert response.status_code == (401 if user is None else 403)
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.FAILED
+
+
+@pytest.mark.django_db
+def test_retry_of_an_unknown_delivery_is_404(api_as, alice):
+    assert api_as(alice).post(f"{API}lever/deliveries/999999/retry/").status_code == 404

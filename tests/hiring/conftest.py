@@ -11,12 +11,6 @@ from tests.lever_payloads import HIRED_REASON_ID, OPPORTUNITY_ID, SIGNATURE_TOKE
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The named users are created in almost every test here; real hashing costs ~0.5 s each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def fast_lever(settings, monkeypatch):
     """No real waiting: the client's short in-request backoff and the rate limit are skipped."""
     settings.LEVER_RATE_LIMIT_PER_SECOND = 1000

@@ -7,11 +7,6 @@ from hr.models import Company, EmploymentDetails, Person, Process, Task
 from hr.services.hires import NewHire, Skipped, choose_new_starter_process, start_new_hire
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def new_hire(**overrides):
     values = dict(
         person_code="LEV-ABC",

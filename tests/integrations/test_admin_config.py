@@ -21,7 +21,6 @@ ADD = reverse("admin:integrations_integrationconfig_add")
 
 @pytest.fixture(autouse=True)
 def fast_passwords_and_site(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SITE_URL = "https://hr.example.com"
 
 

@@ -26,7 +26,6 @@ def lever_settings(settings):
     settings.SITE_URL = "https://hr.example.com"
     # Fast by default; the rate-limit tests lower it.
     settings.LEVER_RATE_LIMIT_PER_SECOND = 1000
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings
 
 
