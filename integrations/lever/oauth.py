@@ -16,7 +16,6 @@ from urllib.parse import quote, urlencode
 
 import requests
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from integrations.lever.errors import (
     error_from_response,
 )
 from integrations.lever.http import TIMEOUT, shared_session
+from integrations.lever.locks import locked_config
 from integrations.models import IntegrationConfig
 
 # Refresh this long before the access token expires, so a call never starts with a token that
@@ -197,16 +197,15 @@ def current_access_token(config):
 def refresh_access_token(config, *, stale_access_token):
     """Replace `stale_access_token` (expiring, or just refused with 401) and return the new one.
 
-    One refresh at a time per config: the config row is locked (SELECT ... FOR UPDATE on
-    PostgreSQL; on SQLite the IMMEDIATE transaction takes the database write lock). Whoever waited
-    for the lock re-reads the row and uses the token the first one stored, because refreshing
-    twice with the same rotating refresh token can make Lever (Auth0) revoke the whole grant.
-    The HTTP call is made while holding the lock, on purpose. Call this outside any transaction.
-    Updates `config` in place. Raises LeverAccessRevoked or LeverError.
+    One refresh at a time per config (integrations.lever.locks: a row lock on PostgreSQL, a
+    host-wide file lock on SQLite). Whoever waited for the lock re-reads the row and uses the
+    token the first one stored, because refreshing twice with the same rotating refresh token can
+    make Lever (Auth0) revoke the whole grant. The HTTP call is made while holding the lock, on
+    purpose. Call this outside any transaction. Updates `config` in place. Raises
+    LeverAccessRevoked or LeverError.
     """
     revoked = None
-    with transaction.atomic():
-        locked = IntegrationConfig.objects.select_for_update().get(pk=config.pk)
+    with locked_config(config.pk) as locked:
         if not _is_authorised(locked):
             _copy_token_state(locked, config)
             _require_authorised(locked)
