@@ -7,6 +7,7 @@ access is revoked in the sandbox: the next hire fails with `revoked` and an erro
 after re-authorising, Retry finishes it.
 """
 
+import logging
 import re
 from html import unescape
 
@@ -96,11 +97,14 @@ def test_connect_hire_revoke_and_recover_over_real_http(
     lever_urls,
     sandbox_account,
     worker,
+    caplog,
+    settings,
     alice,
     bob,
     company,
     new_starter_process,
 ):
+    caplog.set_level(logging.DEBUG)
     base = live_server.url
     browser = requests.Session()
     admin_login(browser, base, "alice")
@@ -182,3 +186,33 @@ def test_connect_hire_revoke_and_recover_over_real_http(
     assert wait_for(lambda: Person.objects.count() == 2, timeout=30)
     assert wait_for(lambda: Task.objects.filter(status="open").count() == 2, timeout=30)
     assert EmploymentDetails.objects.count() == 2
+
+    # No secret in clear: not in anything logged here or by the worker, not in our tables.
+    config.refresh_from_db()
+    secrets = [
+        sandbox_account.webhook.signature_token,
+        config.access_token,
+        config.refresh_token,
+        settings.LEVER_CLIENT_SECRET,
+    ]
+    assert all(secrets)
+    logged = caplog.text + stop(worker)
+    stored = product_database_text()
+    for secret in secrets:
+        assert secret not in logged
+        assert secret not in stored
+
+
+def product_database_text():
+    """Every value in the product's own tables (the sandbox's are Lever's), as one string."""
+    from django.apps import apps
+    from django.db import connection
+
+    chunks = []
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            if model._meta.app_label == "lever_sandbox":
+                continue
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)}")
+            chunks.extend(repr(row) for row in cursor.fetchall())
+    return "\n".join(chunks)
