@@ -23,10 +23,14 @@ $(STAMP): pyproject.toml
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py sandbox_demo
 	@echo ""
 	@echo "  cezanne-lever is starting on http://127.0.0.1:8000/admin/"
 	@echo "  Log in as alice / cezanne-demo, then open Integrations > Lever integrations > Add."
-	@echo "  The Lever sandbox is at http://127.0.0.1:8000/lever-sandbox/ (Ctrl+C stops both)."
+	@echo "  The Lever sandbox (admin@sandbox.lever / sandbox-password) is at"
+	@echo "  http://127.0.0.1:8000/lever-sandbox/ ; its Webhooks page shows the signature token."
+	@echo "  bob / cezanne-demo is the HR Professional: http://127.0.0.1:8000/hr/my-tasks/"
+	@echo "  Ctrl+C stops the web server and the worker."
 	@echo ""
 	$(RUN_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
