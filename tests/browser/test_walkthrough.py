@@ -113,6 +113,7 @@ def test_connect_lever_and_receive_a_hire(
     # --- the confirmation page, then Lever's login and consent pages --------------------------
     expect_text(alice, f"The Lever integration {SUBDOMAIN} was added.")
     expect_text(alice, "Your browser will now go to Lever")
+    expect(alice.locator(".submit-row")).to_have_css("display", "flex")  # styled, not bare
     shot(alice, "authorise-confirm")
     alice.get_by_role("link", name="OK", exact=True).click()
 
@@ -146,6 +147,8 @@ def test_connect_lever_and_receive_a_hire(
     lever.get_by_role("button", name="Save").click()
     expect_text(lever, "Webhook settings saved.")
     expect(lever.get_by_label("Webhook URL")).to_have_value(webhook_url)
+    # The whole URL is readable in the field, subdomain included.
+    assert lever.get_by_label("Webhook URL").evaluate("e => e.scrollWidth <= e.clientWidth")
 
     lever.get_by_role("link", name="Candidates").click()
     lever.get_by_role("link", name="Add candidate").click()
@@ -171,6 +174,9 @@ def test_connect_lever_and_receive_a_hire(
     # --- within seconds: the Person, the Employment Details, the Log entry --------------------
     alice.goto(f"{base}/admin/")
     alice.get_by_role("link", name="People").click()
+    alice.wait_for_url("**/admin/hr/person/")
+    # Room for the lists' columns: fold the admin's navigation sidebar (the admin remembers).
+    alice.locator("#toggle-nav-sidebar").click()
     reload_until(alice, CANDIDATE)
     people = alice.locator("#result_list tbody tr")
     expect(people).to_have_count(1)
