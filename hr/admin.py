@@ -123,12 +123,19 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(EmploymentDetails)
 class EmploymentDetailsAdmin(admin.ModelAdmin):
-    list_display = ["employment_id", "person", "company", "hire_date", "termination_date"]
+    list_display = ["employment_id", "person_name", "company", "hire_date", "termination_date"]
     list_filter = ["company", ("termination_date", admin.EmptyFieldListFilter), "hire_date"]
     search_fields = ["employment_id", "person__full_name", "person__person_code", "company__code"]
     autocomplete_fields = ["person", "company"]
     list_select_related = ["person", "company"]
     date_hierarchy = "hire_date"
+
+    # The name only: the employment id already is the person code, and a person's full label
+    # (name and code again) pushed Company and Hire date off a laptop screen.
+    @admin.display(description="person", ordering="person__surname")
+    def person_name(self, obj):
+        person = obj.person
+        return person.full_name or f"{person.first_name} {person.surname}"
 
 
 class TaskEventInline(admin.TabularInline):

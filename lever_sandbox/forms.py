@@ -90,6 +90,8 @@ class WebhookSettingsForm(forms.ModelForm):
         max_length=500,
         required=False,
         assume_scheme="http",
+        # Wide enough to show a whole webhook URL: the subdomain at its end is what to check.
+        widget=forms.URLInput(attrs={"size": 70}),
         label="Webhook URL",
         help_text="Where Lever POSTs candidateHired, e.g. "
         "http://127.0.0.1:8000/cezannehr/api/v4/Lever/webhook/CezanneHR (the last part is "

@@ -37,6 +37,16 @@ def test_person_page_shows_employment_and_tasks_inline(client, alice, person):
 
 
 @pytest.mark.django_db
+def test_employment_list_names_the_person_once(client, alice, person):
+    client.force_login(alice)
+    response = client.get(reverse("admin:hr_employmentdetails_changelist"))
+    content = response.content.decode()
+    # The employment id already is the person code: not repeated beside the name.
+    assert '<td class="field-person_name">Grace Hopper</td>' in content
+    assert "ACME-UK" in content
+
+
+@pytest.mark.django_db
 def test_person_search_by_email(client, alice, person):
     client.force_login(alice)
     response = client.get(reverse("admin:hr_person_changelist"), {"q": "grace@example"})

@@ -162,6 +162,16 @@ def test_the_confirmation_page_leads_to_lever_or_back(client, config, dave):
     assert f'href="{url("change", config)}"' in page
 
 
+def test_the_confirmation_page_styles_ok_and_cancel_as_a_submit_row(client, config, dave):
+    as_user(client, dave)
+
+    page = client.get(url("authorise", config)).content.decode()
+
+    # The submit row's styles live in forms.css, which only form pages load by themselves.
+    assert '<link rel="stylesheet" href="/static/admin/css/forms.css">' in page
+    assert '<div class="submit-row">' in page
+
+
 def test_the_signature_token_is_required_when_adding(client, dave, bob, company):
     as_user(client, dave)
 

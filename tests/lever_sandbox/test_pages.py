@@ -151,6 +151,12 @@ def test_webhook_settings_are_editable(lever_client, account):
     assert bad.status_code == 200 and "Enter a valid URL" in bad.content.decode()
 
 
+def test_the_webhook_url_field_is_wide_enough_to_read(lever_client, account):
+    page = lever_client.get("/lever-sandbox/settings/webhooks").content.decode()
+
+    assert 'type="url" name="url"' in page and 'size="70"' in page
+
+
 def test_verify_without_url_says_so(lever_client, account):
     account.webhook.url = ""
     account.webhook.save()
