@@ -3,9 +3,10 @@
 A worker killed mid-delivery leaves it `processing`; a task lost between the webhook's commit
 and the queue leaves it `received` with nothing to run it. So every worker sweeps once at start
 and then every `--recovery-interval` seconds (default 60) in a background thread, putting such
-deliveries back in the queue (integrations.hiring.recover_stalled_deliveries). With the
-5-minute processing lease, stalled work is running again within about 6 minutes. Sweeping from
-several workers at once is harmless: a delivery is claimed by one conditional UPDATE.
+deliveries back in the queue (integrations.hiring.recover_stalled_deliveries). With the default
+5-minute processing lease (LEVER_PROCESSING_LEASE_SECONDS), stalled work is running again within
+about 6 minutes. Sweeping from several workers at once is harmless: a delivery is claimed by one
+conditional UPDATE.
 
 This app is listed before django_tasks_db in INSTALLED_APPS, so `manage.py db_worker` is this.
 """
