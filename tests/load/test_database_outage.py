@@ -25,7 +25,7 @@ from tests.load.processes import WebServer, Workers, database_url, product_env, 
 
 pytestmark = [
     pytest.mark.load,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 HIRES = 100
@@ -86,9 +86,9 @@ def test_a_30_second_database_outage_loses_no_hire(load_config, tmp_path):
     hires = [new_hire(i, SIGNATURE_TOKEN) for i in range(HIRES)]
 
     with (
-        # Lever answering in 0.2 s keeps both workers in the middle of a delivery when the
-        # database goes: their work is interrupted, not just delayed.
-        FaultyLever(latency_seconds=0.2) as lever,
+        # Lever answering in 0.3 s leaves time to cut the database in the middle of a delivery,
+        # so that work is interrupted, not just delayed.
+        FaultyLever(latency_seconds=0.3) as lever,
         DatabaseProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)) as proxy,
     ):
         for hire in hires:
@@ -111,6 +111,10 @@ def test_a_30_second_database_outage_loses_no_hire(load_config, tmp_path):
             started = time.monotonic()
             lever_side.start()
             time.sleep(OUTAGE_AFTER_SECONDS)
+            # Cut while a worker is in the middle of a delivery (waiting for Lever).
+            wait_for(
+                WebhookDelivery.objects.filter(status=Status.PROCESSING).exists, 5, interval=0.01
+            )
             cut_at = time.monotonic()
             proxy.cut()
             time.sleep(OUTAGE_SECONDS)

@@ -25,8 +25,7 @@ from tests.load.processes import WebServer, Workers, database_url, product_env, 
 
 pytestmark = [
     pytest.mark.load,
-    # serialized_rollback: the data migrations (genders...) are restored after each flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 HIRES = 500
