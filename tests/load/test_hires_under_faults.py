@@ -101,13 +101,13 @@ def test_500_hires_survive_duplicates_forgeries_lever_faults_and_killed_workers(
             chaos.start()
             answers = sender.send_all([body for _, body in sends])
             sent_seconds = time.monotonic() - started
-            # Lever re-sends what was not acknowledged (none expected here, but Lever would).
+            # Lever re-sends what was not acknowledged (a 503 when SQLite is busy, say).
             resends = 0
-            for (kind, body), answer in zip(sends, answers, strict=True):
+            for index, ((kind, body), answer) in enumerate(zip(sends, answers, strict=True)):
                 while kind in ("genuine", "duplicate") and not is_success(answer) and resends < 50:
                     resends += 1
                     time.sleep(0.5)
-                    answer = sender.send(body)
+                    answer = answers[index] = sender.send(body)
             finished = wait_for(lambda: not unfinished().exists(), FINISH_TIMEOUT_SECONDS)
             elapsed = time.monotonic() - started
             chaos.stopped.set()
@@ -121,15 +121,16 @@ def test_500_hires_survive_duplicates_forgeries_lever_faults_and_killed_workers(
     worker_log = (tmp_path / "worker.log").read_text()
     assert finished, f"still unfinished: {list(unfinished().values('pk', 'status'))[:10]}"
 
-    # What Lever was told: genuine bodies accepted exactly once, copies acknowledged as
-    # duplicates, forged and replayed bodies refused.
+    # What Lever was told (after its re-sends): genuine bodies accepted exactly once, copies
+    # acknowledged as duplicates, forged and replayed bodies refused. (Were a 503 ever re-sent,
+    # its first try might have been stored after all, making the re-send a duplicate.)
     by_kind = {}
     for (kind, _), answer in zip(sends, answers, strict=True):
         by_kind.setdefault(kind, []).append(answer)
     accepted = [
         a for kind in ("genuine", "duplicate") for a in by_kind[kind] if a == "200 accepted"
     ]
-    assert len(accepted) == HIRES
+    assert len(accepted) == HIRES or (resends and len(accepted) >= HIRES - resends)
     assert set(by_kind["genuine"] + by_kind["duplicate"]) <= {"200 accepted", "200 duplicate"}
     refused = [a for kind in {kind for kind, _ in forgeries} for a in by_kind[kind]]
     assert refused == ["403"] * FORGERIES
