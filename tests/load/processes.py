@@ -89,7 +89,11 @@ class WebServer:
             env,
             log_path,
         )
-        self.wait_until_up()
+        try:
+            self.wait_until_up()
+        except BaseException:
+            self.stop()  # never leave a server behind when the test fails to start it
+            raise
 
     def webhook_url(self, subdomain):
         return f"{self.url}{WEBHOOK_PATH}{subdomain}"

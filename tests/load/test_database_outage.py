@@ -8,6 +8,7 @@ without being restarted, and in the end every hire is recorded exactly once. The
 the database directly, not through the proxy.
 """
 
+import contextlib
 import threading
 import time
 
@@ -90,6 +91,7 @@ def test_a_30_second_database_outage_loses_no_hire(load_config, tmp_path):
         # so that work is interrupted, not just delayed.
         FaultyLever(latency_seconds=0.3) as lever,
         DatabaseProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)) as proxy,
+        contextlib.ExitStack() as running,  # stops the processes whatever happens
     ):
         for hire in hires:
             lever.add_hire(hire.opportunity_id, hire.contact_id, hire.name, hire.email)
@@ -104,7 +106,9 @@ def test_a_30_second_database_outage_loses_no_hire(load_config, tmp_path):
             EMAIL_URL="dummymail://",
         )
         web = WebServer(env, tmp_path / "web.log")
+        running.callback(web.stop)
         workers = Workers(2, env, tmp_path / "worker.log")
+        running.callback(workers.stop)
         sender = Sender(web.webhook_url(SUBDOMAIN))
         lever_side = Lever(sender, hires)
         try:
@@ -132,8 +136,6 @@ def test_a_30_second_database_outage_loses_no_hire(load_config, tmp_path):
         finally:
             proxy.restore()
             sender.close()
-            workers.stop()
-            web.stop()
 
     worker_log = (tmp_path / "worker.log").read_text()
     assert not lever_side.is_alive()

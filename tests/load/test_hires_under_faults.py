@@ -7,6 +7,7 @@ Starter task; nothing may come of a forged body; every delivery ends processed, 
 Figures are printed (run with -s) and recorded in docs/faults-and-load.md.
 """
 
+import contextlib
 import random
 import threading
 import time
@@ -78,7 +79,10 @@ def test_500_hires_survive_duplicates_forgeries_lever_faults_and_killed_workers(
     sends += [(kind, hire.body) for kind, hire in forgeries]
     rng.shuffle(sends)
 
-    with FaultyLever(fault_rate=FAULT_RATE, slow_seconds=1.0) as lever:
+    with (
+        FaultyLever(fault_rate=FAULT_RATE, slow_seconds=1.0) as lever,
+        contextlib.ExitStack() as running,  # stops the processes whatever happens
+    ):
         for hire in hires + [hire for _, hire in forgeries]:
             lever.add_hire(hire.opportunity_id, hire.contact_id, hire.name, hire.email)
         env = product_env(
@@ -94,7 +98,9 @@ def test_500_hires_survive_duplicates_forgeries_lever_faults_and_killed_workers(
         )
         started = time.monotonic()
         web = WebServer(env, tmp_path / "web.log")
+        running.callback(web.stop)
         workers = Workers(worker_count(), env, tmp_path / "worker.log")
+        running.callback(workers.stop)
         chaos = Chaos(workers, KILLS)
         sender = Sender(web.webhook_url(SUBDOMAIN))
         try:
@@ -115,8 +121,6 @@ def test_500_hires_survive_duplicates_forgeries_lever_faults_and_killed_workers(
         finally:
             chaos.stopped.set()
             sender.close()
-            workers.stop()
-            web.stop()
 
     worker_log = (tmp_path / "worker.log").read_text()
     assert finished, f"still unfinished: {list(unfinished().values('pk', 'status'))[:10]}"
