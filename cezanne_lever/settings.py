@@ -190,6 +190,14 @@ LEVER_SCOPES = env.str(
 LEVER_WEBHOOK_MAX_AGE_SECONDS = env.int("LEVER_WEBHOOK_MAX_AGE_SECONDS", default=259200)
 LEVER_RATE_LIMIT_PER_SECOND = env.float("LEVER_RATE_LIMIT_PER_SECOND", default=10.0)
 LEVER_RETRY_BASE_SECONDS = env.float("LEVER_RETRY_BASE_SECONDS", default=30.0)
+# How long a call to Lever may wait for an answer (the connect timeout is a fixed 5 s).
+LEVER_READ_TIMEOUT_SECONDS = env.float("LEVER_READ_TIMEOUT_SECONDS", default=30.0)
+# Recovery of stalled deliveries (integrations.hiring.recover_stalled_deliveries): a claim older
+# than the lease was abandoned by a killed worker; a delivery due for longer than the grace with
+# no queued task lost its task. Keep the lease well above the longest delivery (two Lever calls
+# with their timeouts and quick retries, and perhaps a token refresh: under two minutes).
+LEVER_PROCESSING_LEASE_SECONDS = env.float("LEVER_PROCESSING_LEASE_SECONDS", default=300.0)
+LEVER_LOST_TASK_GRACE_SECONDS = env.float("LEVER_LOST_TASK_GRACE_SECONDS", default=120.0)
 # The local stand-in for Lever (lever_sandbox), mounted at /lever-sandbox/ only when on.
 LEVER_SANDBOX = env.bool("LEVER_SANDBOX", default=False)
 # The public address of this site (scheme and host, no trailing slash): links in e-mails, and the

@@ -38,11 +38,11 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 MAX_RETRY_DELAY_SECONDS = 3600
-# A claim older than this is taken as abandoned by a killed worker. One delivery needs two Lever
-# calls (5 s connect + 30 s read timeouts each) and a short transaction: far below the lease.
-PROCESSING_LEASE_SECONDS = 300
-# A `received` delivery due for this long with no queued task has lost its task.
-LOST_TASK_GRACE_SECONDS = 120
+# How long a claim and a due delivery may wait before the recovery sweep steps in: the settings
+# LEVER_PROCESSING_LEASE_SECONDS (default 300: a claim older than this was abandoned by a killed
+# worker; one delivery needs two Lever calls, 5 s connect + 30 s read timeouts each, and a short
+# transaction, far below it) and LEVER_LOST_TASK_GRACE_SECONDS (default 120: a `received`
+# delivery due for this long with no queued task has lost its task). Read at call time.
 ARCHIVE_REASON_CACHE_SECONDS = 3600
 HIRED_EVENT = "candidateHired"
 
@@ -291,7 +291,7 @@ def recover_stalled_deliveries(now=None):
     spare task finds nothing to do. Returns how many deliveries were enqueued."""
     now = now or timezone.now()
     abandoned = WebhookDelivery.objects.filter(status=Status.PROCESSING).filter(
-        Q(claimed_at__lt=now - timedelta(seconds=PROCESSING_LEASE_SECONDS))
+        Q(claimed_at__lt=now - timedelta(seconds=settings.LEVER_PROCESSING_LEASE_SECONDS))
         | Q(claimed_at__isnull=True)
     )
     abandoned_ids = list(abandoned.values_list("pk", flat=True))
@@ -299,7 +299,7 @@ def recover_stalled_deliveries(now=None):
     abandoned.filter(pk__in=abandoned_ids).update(
         status=Status.RECEIVED, claimed_at=None, next_attempt_at=None
     )
-    due_since = now - timedelta(seconds=LOST_TASK_GRACE_SECONDS)
+    due_since = now - timedelta(seconds=settings.LEVER_LOST_TASK_GRACE_SECONDS)
     due_ids = set(
         WebhookDelivery.objects.filter(status=Status.RECEIVED)
         .filter(

@@ -5,8 +5,9 @@
     reason = client.get_archive_reason(reason_id)
 
 Every call: a Bearer token kept fresh by oauth.py (refreshed 60 s before expiry, or once after a
-401), a rate-limit slot shared by all processes (ratelimit.py), a 5 s connect / 30 s read timeout,
-and a few quick retries of 429, 5xx, timeouts and connection errors. Anything that still fails
+401), a rate-limit slot shared by all processes (ratelimit.py), a 5 s connect and a 30 s read
+timeout (LEVER_READ_TIMEOUT_SECONDS), and a few quick retries of 429, 5xx, timeouts and
+connection errors. Anything that still fails
 raises LeverError, whose `retryable` and `retry_after_seconds` tell the caller whether and when to
 schedule another attempt; LeverAccessRevoked means someone must re-authorise first.
 Call it outside database transactions: it takes short row locks of its own.
@@ -36,7 +37,7 @@ from integrations.lever.errors import (
     error_from_exception,
     error_from_response,
 )
-from integrations.lever.http import TIMEOUT, shared_session
+from integrations.lever.http import shared_session, timeout
 
 __all__ = ["LeverAccessRevoked", "LeverClient", "LeverError"]
 
@@ -121,7 +122,7 @@ class LeverClient:
             response = self.session.get(
                 settings.LEVER_API_URL + path,
                 headers={"Authorization": f"Bearer {token}"},
-                timeout=TIMEOUT,
+                timeout=timeout(),
             )
         except requests.RequestException as exc:
             raise error_from_exception(exc, action=action) from exc

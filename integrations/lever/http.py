@@ -3,13 +3,18 @@
 import threading
 
 import requests
+from django.conf import settings
 
 USER_AGENT = "cezanne-lever-hr/0.1 (Cezanne HR Lever integration)"
 CONNECT_TIMEOUT_SECONDS = 5
-READ_TIMEOUT_SECONDS = 30
-TIMEOUT = (CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS)
 
 _local = threading.local()
+
+
+def timeout():
+    """(connect, read) seconds for every call to Lever: 5 s, and LEVER_READ_TIMEOUT_SECONDS
+    (default 30), read at call time."""
+    return (CONNECT_TIMEOUT_SECONDS, settings.LEVER_READ_TIMEOUT_SECONDS)
 
 
 def new_session():

@@ -26,7 +26,7 @@ from integrations.lever.errors import (
     error_from_exception,
     error_from_response,
 )
-from integrations.lever.http import TIMEOUT, shared_session
+from integrations.lever.http import shared_session, timeout
 from integrations.lever.locks import locked_config
 from integrations.models import IntegrationConfig
 
@@ -130,7 +130,7 @@ def refresh(refresh_token):
 
 def _post_token(form, *, action):
     try:
-        response = shared_session().post(token_url(), data=form, timeout=TIMEOUT)
+        response = shared_session().post(token_url(), data=form, timeout=timeout())
     except requests.RequestException as exc:
         raise error_from_exception(exc, action=action) from exc
     if response.status_code != 200:

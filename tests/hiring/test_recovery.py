@@ -71,3 +71,15 @@ def test_final_states_are_left_alone(make):
         make(status)
     assert hiring.recover_stalled_deliveries() == 0
     assert DBTaskResult.objects.count() == 0
+
+
+def test_the_lease_and_the_grace_come_from_settings(make, settings):
+    settings.LEVER_PROCESSING_LEASE_SECONDS = 10
+    settings.LEVER_LOST_TASK_GRACE_SECONDS = 5
+    claimed = make(Status.PROCESSING, claimed_at=timezone.now() - datetime.timedelta(seconds=20))
+    lost = make(Status.RECEIVED, minutes_ago=0)
+    WebhookDelivery.objects.filter(pk=lost.pk).update(
+        received_at=timezone.now() - datetime.timedelta(seconds=8)
+    )
+    assert hiring.recover_stalled_deliveries() == 2
+    assert len(queued_for(claimed)) == 1 and len(queued_for(lost)) == 1

@@ -3,18 +3,27 @@
 A worker killed mid-delivery leaves it `processing`; a task lost between the webhook's commit
 and the queue leaves it `received` with nothing to run it. So every worker sweeps once at start
 and then every `--recovery-interval` seconds (default 60) in a background thread, putting such
-deliveries back in the queue (integrations.hiring.recover_stalled_deliveries). With the
-5-minute processing lease, stalled work is running again within about 6 minutes. Sweeping from
-several workers at once is harmless: a delivery is claimed by one conditional UPDATE.
+deliveries back in the queue (integrations.hiring.recover_stalled_deliveries). With the default
+5-minute processing lease (LEVER_PROCESSING_LEASE_SECONDS), stalled work is running again within
+about 6 minutes. Sweeping from several workers at once is harmless: a delivery is claimed by one
+conditional UPDATE.
+
+The worker also outlives a database outage: django-tasks-db's loop lets a lost connection
+escape and the process exit (and `make run`'s process manager then stops the web server too),
+so the loop is restarted after a short pause instead, until the database answers again. Work
+interrupted by the outage is picked up by the recovery sweep.
 
 This app is listed before django_tasks_db in INSTALLED_APPS, so `manage.py db_worker` is this.
 """
 
+import contextlib
 import logging
 import os
 import threading
+import time
 
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, connections
+from django.db.utils import InterfaceError, OperationalError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
@@ -23,6 +32,17 @@ from integrations.hiring import recover_stalled_deliveries
 logger = logging.getLogger("integrations.recovery")
 
 DEFAULT_RECOVERY_INTERVAL_SECONDS = 60.0
+# Pauses between attempts to reach a lost database: 0.5 s doubling to at most 5 s, so the
+# worker is back within seconds of the database without hammering it meanwhile.
+FIRST_DATABASE_PAUSE_SECONDS = 0.5
+MAX_DATABASE_PAUSE_SECONDS = 5.0
+# After this long without losing the database, the pauses start short again.
+CALM_AFTER_SECONDS = 60.0
+
+
+def sleep(seconds):
+    """Indirection so tests can skip real waiting."""
+    time.sleep(seconds)
 
 
 def sweep():
@@ -40,6 +60,37 @@ def sweep():
 def sweep_forever(interval_seconds, stopped):
     while not stopped.wait(interval_seconds):
         sweep()
+
+
+class ResilientWorker(db_worker.Worker):
+    """django-tasks-db's worker loop, restarted when the database connection is lost."""
+
+    def run(self):
+        failures, last_failure = 0, 0.0
+        while True:
+            try:
+                return super().run()
+            except (OperationalError, InterfaceError) as exc:
+                if time.monotonic() - last_failure > CALM_AFTER_SECONDS:
+                    failures = 0
+                failures, last_failure = failures + 1, time.monotonic()
+                pause = min(
+                    FIRST_DATABASE_PAUSE_SECONDS * 2 ** (failures - 1), MAX_DATABASE_PAUSE_SECONDS
+                )
+                logger.warning(
+                    "Lost the database (%s); the worker tries again in %.1f s",
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__,
+                    pause,
+                )
+                forget_connections()
+                sleep(pause)
+
+
+def forget_connections():
+    """Drop the broken connections so the next query opens a new one."""
+    for alias in connections:
+        with contextlib.suppress(OperationalError, InterfaceError):
+            connections[alias].close()
 
 
 class Command(db_worker.Command):
@@ -73,4 +124,9 @@ class Command(db_worker.Command):
                     name="lever-recovery",
                     daemon=True,
                 ).start()
-        return super().handle(*args, **options)
+        # django-tasks-db's handle() builds its worker by this module-level name.
+        original, db_worker.Worker = db_worker.Worker, ResilientWorker
+        try:
+            return super().handle(*args, **options)
+        finally:
+            db_worker.Worker = original

@@ -48,6 +48,15 @@ def test_get_opportunity_returns_the_data_object(authorised_config, rsps, slept)
     assert slept == []
 
 
+def test_the_read_timeout_comes_from_settings(authorised_config, rsps, slept, settings):
+    settings.LEVER_READ_TIMEOUT_SECONDS = 2.5
+    rsps.get(OPP_URL, json={"data": OPPORTUNITY})
+
+    LeverClient(authorised_config).get_opportunity(OPP_ID)
+
+    assert rsps.calls[0].request.req_kwargs["timeout"] == (5, 2.5)
+
+
 def test_get_archive_reason_returns_the_data_object(authorised_config, rsps):
     reason = {"id": REASON_ID, "text": "Hired", "type": "hired", "status": "active"}
     rsps.get(REASON_URL, json={"data": reason})
