@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from integrations import log
 from integrations.crypto import DecryptionError
 from integrations.lever.signatures import is_valid_signature
-from integrations.models import IntegrationConfig, WebhookDelivery
+from integrations.models import IntegrationConfig, WebhookDelivery, subdomain_validator
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,10 @@ def lever_webhook(request, subdomain):
         )
     try:
         return receive(subdomain, envelope)
+    except DataError:
+        # e.g. a \u0000 in a signed token, which PostgreSQL's text columns cannot hold even in a
+        # query: retrying cannot help, so this is the sender's error, not a 503.
+        return answer(400, "The body contains values that cannot be stored.")
     except DatabaseError:
         logger.exception("Could not store a Lever webhook for %r", subdomain)
         return answer(503, "Temporarily unable to accept the webhook; please retry.")
@@ -124,6 +128,10 @@ def receive(subdomain, envelope):
 
 
 def find_config(subdomain):
+    # Anything that could not be saved as a subdomain matches no config; checking here also keeps
+    # junk such as a \u0000 (which PostgreSQL refuses in a query) away from the database.
+    if not subdomain_validator.regex.search(subdomain):
+        return None
     return (
         IntegrationConfig.objects.filter(subdomain__iexact=subdomain, is_enabled=True)
         .exclude(status=IntegrationConfig.Status.DISABLED)

@@ -122,6 +122,22 @@ def test_values_a_database_cannot_store_are_never_a_server_error(client, config)
     assert response.status_code in (200, 400)
 
 
+def test_a_signed_token_with_a_nul_is_refused_not_a_server_error(client, config):
+    # PostgreSQL cannot even look such a token up; SQLite can store it. Never a 503 either way:
+    # Lever would retry a request that can never succeed.
+    response = post(client, signed(token="nul\u0000token"))
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert WebhookDelivery.objects.count() == 0
+
+
+@pytest.mark.parametrize("subdomain", ["Acme%00HR", "%00", "Acme HR", "-AcmeHR", "Acmé"])
+def test_a_subdomain_that_could_never_be_configured_is_404(client, config, subdomain):
+    response = post(client, signed(), subdomain=subdomain)
+    assert response.status_code == 404
+    assert WebhookDelivery.objects.count() == 0
+
+
 def test_unknown_and_disabled_subdomains_are_404_with_the_same_body(client, config):
     unknown = post(client, signed(), subdomain="NoSuchCompany")
     config.is_enabled = False
