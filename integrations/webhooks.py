@@ -7,6 +7,7 @@ stored delivery; a database failure answers 503 so that Lever retries.
 
 import json
 import logging
+import math
 import time
 from datetime import UTC, datetime
 
@@ -77,7 +78,7 @@ def parse_envelope(body):
     """Lever's envelope as a dict, or None if any required field is missing or of the wrong type."""
     try:
         # NaN and Infinity are not JSON, and a database's JSON type refuses them.
-        envelope = json.loads(body, parse_constant=reject_constant)
+        envelope = json.loads(body, parse_constant=reject_constant, parse_float=finite_float)
     except (UnicodeDecodeError, ValueError):
         return None
     if not isinstance(envelope, dict):
@@ -102,6 +103,14 @@ def parse_envelope(body):
 
 def reject_constant(name):
     raise ValueError(f"{name} is not JSON")
+
+
+def finite_float(text):
+    # 1e400 is valid JSON but becomes infinity, which no database's JSON column accepts.
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is too large")
+    return value
 
 
 def receive(subdomain, envelope):

@@ -116,6 +116,13 @@ def test_nan_is_not_json_400(client, config):
     assert post(client, body).status_code == 400
 
 
+def test_a_number_too_large_for_a_float_is_400(client, config):
+    # Valid JSON that Python reads as infinity; SQLite's JSON check would refuse it on insert.
+    body = json.dumps(signed()).replace("{", '{"extra": 1e400, ', 1)
+    assert post(client, body).status_code == 400
+    assert WebhookDelivery.objects.count() == 0
+
+
 def test_values_a_database_cannot_store_are_never_a_server_error(client, config):
     # PostgreSQL's jsonb refuses \u0000 (400: Lever's retries cannot help); SQLite stores it.
     response = post(client, signed(extra="nul\u0000byte"))
