@@ -162,8 +162,8 @@ def store(config, envelope):
         status, outcome = WebhookDelivery.Status.IGNORED, "ignored"
     else:
         status, outcome = WebhookDelivery.Status.RECEIVED, "accepted"
-    if WebhookDelivery.objects.filter(config=config, token=envelope["token"]).exists():
-        return answer(200, "Already received.", status="duplicate")
+    # No look-up first: the unique (config, token) constraint answers "seen before" in the same
+    # round trip as the insert, and is the only check that holds when two copies arrive at once.
     try:
         with transaction.atomic():
             delivery = WebhookDelivery.objects.create(
@@ -179,7 +179,7 @@ def store(config, envelope):
             if status == WebhookDelivery.Status.RECEIVED:
                 enqueue_on_commit(delivery.pk)
     except IntegrityError:
-        # The same token arrived twice at once: the other request stored it.
+        # The same token again (a replay, or two copies at once): the first one is stored.
         return answer(200, "Already received.", status="duplicate")
     except DataError:
         # e.g. a \u0000 in a string, which PostgreSQL's jsonb cannot hold: retrying cannot help.
