@@ -86,19 +86,31 @@ def parse_envelope(body):
     event, token = envelope.get("event"), envelope.get("token")
     triggered_at, signature = envelope.get("triggeredAt"), envelope.get("signature")
     data = envelope.get("data")
-    if not (isinstance(event, str) and event and len(event) <= 64):
+    if not (is_text(event) and event and len(event) <= 64):
         return None
-    if not (isinstance(token, str) and token and len(token) <= 255):
+    if not (is_text(token) and token and len(token) <= 255):
         return None
     # bool is an int in Python; Lever sends milliseconds as a JSON integer.
     if not isinstance(triggered_at, int) or isinstance(triggered_at, bool) or triggered_at < 0:
         return None
-    if not isinstance(signature, str):
+    if not is_text(signature):
         return None
     if data is not None and not isinstance(data, dict):
         return None
     envelope["data"] = data or {}
     return envelope
+
+
+def is_text(value):
+    """A string that can be written as UTF-8: JSON allows a lone surrogate escape ("\\ud800"),
+    which Python decodes into a str that cannot be encoded, hashed or stored."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def reject_constant(name):

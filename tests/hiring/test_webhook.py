@@ -116,6 +116,15 @@ def test_nan_is_not_json_400(client, config):
     assert post(client, body).status_code == 400
 
 
+@pytest.mark.parametrize("field", ["event", "token", "signature"])
+def test_a_lone_surrogate_in_a_signed_field_is_400(client, config, field):
+    # "\ud800" is a valid JSON escape but not a character: Python cannot encode it as UTF-8.
+    raw = json.dumps(signed()).replace(f'"{field}": "', f'"{field}": "\\ud800', 1)
+    response = post(client, raw)
+    assert response.status_code == 400
+    assert WebhookDelivery.objects.count() == 0
+
+
 def test_a_number_too_large_for_a_float_is_400(client, config):
     # Valid JSON that Python reads as infinity; SQLite's JSON check would refuse it on insert.
     body = json.dumps(signed()).replace("{", '{"extra": 1e400, ', 1)
