@@ -7,6 +7,7 @@ stored delivery; a database failure answers 503 so that Lever retries.
 
 import json
 import logging
+import math
 import time
 from datetime import UTC, datetime
 
@@ -19,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from integrations import log
 from integrations.crypto import DecryptionError
 from integrations.lever.signatures import is_valid_signature
-from integrations.models import IntegrationConfig, WebhookDelivery
+from integrations.models import IntegrationConfig, WebhookDelivery, subdomain_validator
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,10 @@ def lever_webhook(request, subdomain):
         )
     try:
         return receive(subdomain, envelope)
+    except DataError:
+        # e.g. a \u0000 in a signed token, which PostgreSQL's text columns cannot hold even in a
+        # query: retrying cannot help, so this is the sender's error, not a 503.
+        return answer(400, "The body contains values that cannot be stored.")
     except DatabaseError:
         logger.exception("Could not store a Lever webhook for %r", subdomain)
         return answer(503, "Temporarily unable to accept the webhook; please retry.")
@@ -73,7 +78,7 @@ def parse_envelope(body):
     """Lever's envelope as a dict, or None if any required field is missing or of the wrong type."""
     try:
         # NaN and Infinity are not JSON, and a database's JSON type refuses them.
-        envelope = json.loads(body, parse_constant=reject_constant)
+        envelope = json.loads(body, parse_constant=reject_constant, parse_float=finite_float)
     except (UnicodeDecodeError, ValueError):
         return None
     if not isinstance(envelope, dict):
@@ -81,14 +86,14 @@ def parse_envelope(body):
     event, token = envelope.get("event"), envelope.get("token")
     triggered_at, signature = envelope.get("triggeredAt"), envelope.get("signature")
     data = envelope.get("data")
-    if not (isinstance(event, str) and event and len(event) <= 64):
+    if not (is_text(event) and event and len(event) <= 64):
         return None
-    if not (isinstance(token, str) and token and len(token) <= 255):
+    if not (is_text(token) and token and len(token) <= 255):
         return None
     # bool is an int in Python; Lever sends milliseconds as a JSON integer.
     if not isinstance(triggered_at, int) or isinstance(triggered_at, bool) or triggered_at < 0:
         return None
-    if not isinstance(signature, str):
+    if not is_text(signature):
         return None
     if data is not None and not isinstance(data, dict):
         return None
@@ -96,8 +101,28 @@ def parse_envelope(body):
     return envelope
 
 
+def is_text(value):
+    """A string that can be written as UTF-8: JSON allows a lone surrogate escape ("\\ud800"),
+    which Python decodes into a str that cannot be encoded, hashed or stored."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def reject_constant(name):
     raise ValueError(f"{name} is not JSON")
+
+
+def finite_float(text):
+    # 1e400 is valid JSON but becomes infinity, which no database's JSON column accepts.
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is too large")
+    return value
 
 
 def receive(subdomain, envelope):
@@ -124,6 +149,10 @@ def receive(subdomain, envelope):
 
 
 def find_config(subdomain):
+    # Anything that could not be saved as a subdomain matches no config; checking here also keeps
+    # junk such as a \u0000 (which PostgreSQL refuses in a query) away from the database.
+    if not subdomain_validator.regex.search(subdomain):
+        return None
     return (
         IntegrationConfig.objects.filter(subdomain__iexact=subdomain, is_enabled=True)
         .exclude(status=IntegrationConfig.Status.DISABLED)
@@ -145,8 +174,8 @@ def store(config, envelope):
         status, outcome = WebhookDelivery.Status.IGNORED, "ignored"
     else:
         status, outcome = WebhookDelivery.Status.RECEIVED, "accepted"
-    if WebhookDelivery.objects.filter(config=config, token=envelope["token"]).exists():
-        return answer(200, "Already received.", status="duplicate")
+    # No look-up first: the unique (config, token) constraint answers "seen before" in the same
+    # round trip as the insert, and is the only check that holds when two copies arrive at once.
     try:
         with transaction.atomic():
             delivery = WebhookDelivery.objects.create(
@@ -162,7 +191,7 @@ def store(config, envelope):
             if status == WebhookDelivery.Status.RECEIVED:
                 enqueue_on_commit(delivery.pk)
     except IntegrityError:
-        # The same token arrived twice at once: the other request stored it.
+        # The same token again (a replay, or two copies at once): the first one is stored.
         return answer(200, "Already received.", status="duplicate")
     except DataError:
         # e.g. a \u0000 in a string, which PostgreSQL's jsonb cannot hold: retrying cannot help.

@@ -116,10 +116,42 @@ def test_nan_is_not_json_400(client, config):
     assert post(client, body).status_code == 400
 
 
+@pytest.mark.parametrize("field", ["event", "token", "signature"])
+def test_a_lone_surrogate_in_a_signed_field_is_400(client, config, field):
+    # "\ud800" is a valid JSON escape but not a character: Python cannot encode it as UTF-8.
+    raw = json.dumps(signed()).replace(f'"{field}": "', f'"{field}": "\\ud800', 1)
+    response = post(client, raw)
+    assert response.status_code == 400
+    assert WebhookDelivery.objects.count() == 0
+
+
+def test_a_number_too_large_for_a_float_is_400(client, config):
+    # Valid JSON that Python reads as infinity; SQLite's JSON check would refuse it on insert.
+    body = json.dumps(signed()).replace("{", '{"extra": 1e400, ', 1)
+    assert post(client, body).status_code == 400
+    assert WebhookDelivery.objects.count() == 0
+
+
 def test_values_a_database_cannot_store_are_never_a_server_error(client, config):
     # PostgreSQL's jsonb refuses \u0000 (400: Lever's retries cannot help); SQLite stores it.
     response = post(client, signed(extra="nul\u0000byte"))
     assert response.status_code in (200, 400)
+
+
+def test_a_signed_token_with_a_nul_is_refused_not_a_server_error(client, config):
+    # PostgreSQL cannot even look such a token up; SQLite can store it. Never a 503 either way:
+    # Lever would retry a request that can never succeed.
+    response = post(client, signed(token="nul\u0000token"))
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert WebhookDelivery.objects.count() == 0
+
+
+@pytest.mark.parametrize("subdomain", ["Acme%00HR", "%00", "Acme HR", "-AcmeHR", "Acmé"])
+def test_a_subdomain_that_could_never_be_configured_is_404(client, config, subdomain):
+    response = post(client, signed(), subdomain=subdomain)
+    assert response.status_code == 404
+    assert WebhookDelivery.objects.count() == 0
 
 
 def test_unknown_and_disabled_subdomains_are_404_with_the_same_body(client, config):
