@@ -36,9 +36,11 @@ def is_hr_professional(user):
     )
 
 
-def grant_hr_professional_permissions(**kwargs):
-    """Give the group every listed permission that exists so far (idempotent)."""
-    group, _ = Group.objects.get_or_create(name=HR_PROFESSIONAL_GROUP)
+def grant_hr_professional_permissions(group=None):
+    """Give the group every listed permission that exists so far (idempotent); create the group
+    if need be. Returns the group."""
+    if group is None:
+        group, _ = Group.objects.get_or_create(name=HR_PROFESSIONAL_GROUP)
     for dotted in HR_PROFESSIONAL_PERMISSIONS:
         app_label, codename = dotted.split(".")
         permission = Permission.objects.filter(
@@ -46,6 +48,16 @@ def grant_hr_professional_permissions(**kwargs):
         ).first()
         if permission is not None:
             group.permissions.add(permission)
+    return group
+
+
+def grant_after_migrate(**kwargs):
+    """post_migrate: permissions exist only once every app has migrated. The group itself comes
+    from a data migration; where it is absent (a database just flushed, as between tests) this
+    does not invent one, so restoring the flushed rows cannot collide with it."""
+    group = Group.objects.filter(name=HR_PROFESSIONAL_GROUP).first()
+    if group is not None:
+        grant_hr_professional_permissions(group)
 
 
 MANAGE_LEVER_INTEGRATION = "integrations.manage_lever_integration"

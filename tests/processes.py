@@ -17,13 +17,14 @@ from django.db import connection
 WORKER_TIMEOUT_SECONDS = 60
 
 
-def database_url():
-    """The DATABASE_URL of the test database this test process is using."""
+def database_url(port=None):
+    """The test database, as child processes should reach it (through `port` if given: a proxy)."""
     db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
     credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{credentials}@{host}:{port or db['PORT'] or 5432}/{db['NAME']}"
 
 
 def process_env(**overrides):

@@ -9,12 +9,12 @@ import io
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+
+from tests.processes import process_env, worker_command
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -57,35 +57,12 @@ def lever_urls(live_server, settings):
     return urls
 
 
-def database_url():
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(lever_urls, tmp_path):
     """`manage.py db_worker` against the test database, with the same Lever URLs."""
     log_path = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        **lever_urls,
-        "DEBUG": "true",
-        "LEVER_SANDBOX": "true",
-        "DATABASE_URL": database_url(),
-        "EMAIL_URL": "consolemail://",
-    }
-    command = [
-        sys.executable,
-        "manage.py",
-        "db_worker",
-        "--no-reload",
-        "--no-startup-delay",
-        "--interval",
-        "0.2",
-    ]
+    env = process_env(**lever_urls, LEVER_SANDBOX="true")
+    command = worker_command()
     with log_path.open("w") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
             command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT

@@ -22,8 +22,8 @@ from hr.management.commands.seed_demo import DEMO_PASSWORD
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.e2e,
-    # serialized_rollback: the data migrations (genders...) are restored after the flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrated_picklists"),
 ]
 
 SUBDOMAIN = "CezanneHR"

@@ -23,7 +23,11 @@ from lever_sandbox.models import OAuthApp
 from tests.conftest import PASSWORD
 from tests.processes import process_env, start_worker, stop, wait_for
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrated_picklists"),
+]
 
 TIMEOUT = 10
 SUBDOMAIN = "CezanneHR"

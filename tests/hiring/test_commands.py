@@ -68,7 +68,8 @@ def test_prune_days_option(config):
         call_command("prune_lever_data", "--days", "30", "--failed-days", "7")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrated_picklists")
 def test_send_lever_test_webhook_is_accepted_by_a_running_site(config, live_server, capsys):
     url = live_server.url + config.webhook_path()
     call_command("send_lever_test_webhook", "acmehr", OPPORTUNITY_ID, url=url)
@@ -81,7 +82,8 @@ def test_send_lever_test_webhook_is_accepted_by_a_running_site(config, live_serv
     )
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrated_picklists")
 def test_send_lever_test_webhook_reports_refusals(config, live_server):
     with pytest.raises(CommandError, match="no Lever integration|No Lever integration"):
         call_command("send_lever_test_webhook", "nobody", OPPORTUNITY_ID)

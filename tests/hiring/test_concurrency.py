@@ -14,7 +14,10 @@ from integrations import hiring
 from integrations.models import WebhookDelivery
 from tests.lever_payloads import signed
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrated_picklists"),
+]
 
 THREADS = 4
 

@@ -20,8 +20,11 @@ from tests.processes import (
     wait_for,
 )
 
-# serialized_rollback: the data migrations (genders...) are restored after each flush.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migrated_picklists"),
+]
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from hr.models import Gender
 from integrations.models import IntegrationConfig
 from tests.lever_payloads import SIGNATURE_TOKEN
 from tests.load.fake_lever import ACCESS_TOKEN
@@ -17,16 +16,7 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def genders(transactional_db):
-    """The picklist the data migration creates. These tests commit for real, and an earlier
-    transactional test's flush may have emptied it (serialized_rollback would clash with the
-    HR Professional group that the flush's post-migrate step creates again)."""
-    for code, name in [("U", "Not Known"), ("F", "Female"), ("M", "Male")]:
-        Gender.objects.get_or_create(code=code, defaults={"name": name})
-
-
-@pytest.fixture
-def load_config(genders, bob, company, new_starter_process):
+def load_config(migrated_picklists, bob, company, new_starter_process):
     """An enabled, authorised config whose token outlives the test (no refresh needed)."""
     return IntegrationConfig.objects.create(
         subdomain=SUBDOMAIN,

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import requests
 from django.conf import settings
-from django.db import connection
 
 WEBHOOK_PATH = "/cezannehr/api/v4/Lever/webhook/"
 
@@ -23,16 +22,6 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def database_url(port=None):
-    """The test database, as the child processes should reach it (through `port` if given)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    host = db["HOST"] or "127.0.0.1"
-    return f"postgres://{credentials}@{host}:{port or db['PORT'] or 5432}/{db['NAME']}"
 
 
 def product_env(database, **extra):

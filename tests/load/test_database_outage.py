@@ -22,7 +22,8 @@ from tests.load.conftest import SUBDOMAIN
 from tests.load.db_proxy import DatabaseProxy
 from tests.load.fake_lever import FaultyLever
 from tests.load.lever_sender import Sender, is_success, new_hire
-from tests.load.processes import WebServer, Workers, database_url, product_env, wait_for
+from tests.load.processes import WebServer, Workers, product_env, wait_for
+from tests.processes import database_url
 
 pytestmark = [
     pytest.mark.load,

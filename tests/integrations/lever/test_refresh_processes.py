@@ -12,11 +12,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from integrations.models import IntegrationConfig
 from tests.integrations.lever.conftest import access_token, token_answer
+from tests.processes import database_url
 
 ROOT = Path(__file__).resolve().parents[3]
 OPP_ID = "250d8f03-738a-4bba-a671-8a3d73477145"
@@ -65,14 +65,6 @@ def fake_lever():
     server.server_close()
 
 
-def database_url_for_children():
-    """The URL of the database this test run uses, for the child processes."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def test_worker_processes_refresh_an_expired_token_exactly_once(transactional_db, fake_lever):
     config = IntegrationConfig.objects.create(
         subdomain="ProcHR",
@@ -84,7 +76,7 @@ def test_worker_processes_refresh_an_expired_token_exactly_once(transactional_db
     env = {
         **os.environ,
         "DEBUG": "true",
-        "DATABASE_URL": database_url_for_children(),
+        "DATABASE_URL": database_url(),
         "LEVER_AUTH_URL": fake_lever,
         "LEVER_API_URL": f"{fake_lever}/v1",
         "LEVER_RATE_LIMIT_PER_SECOND": "100",
