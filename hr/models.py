@@ -5,6 +5,15 @@ from django.db import models
 from django.db.models import Q
 
 
+def optional_user(**options):
+    """A link to a user that outlives them: deleting the user empties the link, keeping the row
+    (tasks, history, who authorised what)."""
+    options.setdefault("related_name", "+")
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, **options
+    )
+
+
 class Company(models.Model):
     code = models.CharField(max_length=30, unique=True)
     name = models.CharField(max_length=200)
@@ -143,26 +152,14 @@ class Task(models.Model):
 
     process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="tasks")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tasks")
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="hr_tasks",
-    )
+    assigned_to = optional_user(related_name="hr_tasks")
     # Copied from the process when the task is created, so the database can enforce
     # "one open New Starter task per person" (a constraint cannot look through a foreign key).
     is_new_starter = models.BooleanField(default=False, editable=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    completed_by = optional_user()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -197,27 +194,9 @@ class TaskEvent(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    from_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    to_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = optional_user()
+    from_user = optional_user()
+    to_user = optional_user()
     message = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -1,12 +1,11 @@
 """The Lever connection: one config per Lever account, every webhook delivery raw, and the Log."""
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from hr.models import Company, Person
+from hr.models import Company, Person, optional_user
 from hr.roles import HR_PROFESSIONAL_GROUP
 from integrations.fields import EncryptedTextField
 
@@ -34,12 +33,7 @@ class IntegrationConfig(models.Model):
         blank=True,
         help_text="The Candidate Hired webhook's signature token, from Lever's Webhooks page.",
     )
-    new_hire_administrator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    new_hire_administrator = optional_user(
         limit_choices_to={"is_active": True, "groups__name": HR_PROFESSIONAL_GROUP},
         help_text="The HR Professional who receives each new starter's New Starter task.",
     )
@@ -57,13 +51,7 @@ class IntegrationConfig(models.Model):
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_AUTHORISED)
     authorised_at = models.DateTimeField(null=True, blank=True)
-    authorised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    authorised_by = optional_user()
     lever_account_id = models.CharField(max_length=100, blank=True)
     access_token = EncryptedTextField(blank=True)
     refresh_token = EncryptedTextField(blank=True)
